@@ -1,0 +1,91 @@
+//! Word lists behind the geoparser's false-hit rules (`data/lexicon/`).
+
+use std::collections::{HashMap, HashSet};
+
+use sitrep_gazetteer::normalize::fold;
+
+/// The word lists, parsed once.
+#[derive(Debug, Default, Clone)]
+pub struct Lexicon {
+    common: HashSet<String>,
+    titles: HashSet<String>,
+    org_heads: HashSet<String>,
+    place_heads: HashMap<String, u8>,
+    media: HashSet<String>,
+    not_places: HashSet<String>,
+    first_names: HashSet<String>,
+}
+
+/// The texts of the lexicon files, as the binary embeds them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LexiconSources<'a> {
+    pub common_words: &'a str,
+    pub person_titles: &'a str,
+    pub org_heads: &'a str,
+    pub place_heads: &'a str,
+    pub media: &'a str,
+    pub not_places: &'a str,
+    pub first_names: &'a str,
+}
+
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+impl Lexicon {
+    pub fn new(src: LexiconSources<'_>) -> Self {
+        let words = |t: &str| lines(t).map(str::to_lowercase).collect::<HashSet<_>>();
+        Self {
+            common: words(src.common_words),
+            titles: words(src.person_titles),
+            org_heads: words(src.org_heads),
+            place_heads: lines(src.place_heads)
+                .filter_map(|l| {
+                    let (w, level) = l.split_once('\t')?;
+                    Some((w.trim().to_lowercase(), level.trim().parse().ok()?))
+                })
+                .collect(),
+            media: lines(src.media).map(fold).collect(),
+            not_places: words(src.not_places),
+            first_names: words(src.first_names),
+        }
+    }
+
+    /// A word news mostly writes in lowercase ("mobile", "of").
+    pub fn is_common(&self, word: &str) -> bool {
+        self.common.contains(&word.to_lowercase())
+    }
+
+    /// A title that makes the next capitalised word a person ("President", "Mr").
+    pub fn is_title(&self, word: &str) -> bool {
+        self.titles
+            .contains(&word.trim_end_matches('.').to_lowercase())
+    }
+
+    /// A word that turns a preceding place name into an organisation ("Post", "University").
+    pub fn is_org_head(&self, word: &str) -> bool {
+        self.org_heads.contains(&word.to_lowercase())
+    }
+
+    /// The administrative level a head word implies ("province" → 1, "district" → 2, "town" → 0).
+    pub fn place_head(&self, word: &str) -> Option<u8> {
+        self.place_heads.get(&word.to_lowercase()).copied()
+    }
+
+    /// A word that is never a place on its own ("June", "Sunni", "Republic").
+    pub fn is_not_place(&self, word: &str) -> bool {
+        self.not_places.contains(&word.to_lowercase())
+    }
+
+    /// A common given name ("Shawn", "Rami").
+    pub fn is_first_name(&self, word: &str) -> bool {
+        self.first_names.contains(&word.to_lowercase())
+    }
+
+    /// A media or organisation name that looks like a place ("Al Jazeera").
+    pub fn is_media(&self, surface: &str) -> bool {
+        self.media.contains(&fold(surface))
+    }
+}

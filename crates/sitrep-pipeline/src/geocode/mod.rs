@@ -1,0 +1,217 @@
+//! The geoparser: toponym recognition ([`recognize`]) and resolution ([`resolve`]) against
+//! the [`Gazetteer`].
+//!
+//! [`Geocoder::mentions`] finds the place mentions of a document and resolves them together,
+//! so that each mention's choice can use the whole story as context; [`Geocoder::given`] does
+//! the same for caller-given spans (resolution-only evaluation).
+
+mod lexicon;
+mod recognize;
+mod resolve;
+
+use sitrep_gazetteer::{Entry, EntryKind, Gazetteer};
+use sitrep_model::{Document, Place, Span, Toponym};
+
+pub use lexicon::{Lexicon, LexiconSources};
+pub use resolve::ResolveConfig;
+
+/// How a mention uses its place name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionRole {
+    /// A place in its own right.
+    Place,
+    /// Part of an organisation or longer proper name ("Washington Post"): a toponym, but
+    /// never where an event happened.
+    Embedded,
+    /// A demonym or country adjective ("Syrian"): context only.
+    Demonym,
+}
+
+/// The entry chosen for a mention.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resolution {
+    pub entry: u32,
+    pub confidence: f64,
+}
+
+/// One place mention in a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceMention {
+    /// The name itself.
+    pub span: Span,
+    /// The name with a following head word ("Anbar province").
+    pub full_span: Span,
+    /// Index of the sentence in the document's sentence list.
+    pub sentence: usize,
+    pub role: MentionRole,
+    /// Administrative level the text implies: 1 province/state, 2 district/county.
+    pub level_hint: Option<u8>,
+    pub candidates: Vec<sitrep_gazetteer::Posting>,
+    pub resolved: Option<Resolution>,
+    /// A common word taken for a place only because of its context ("in Mobile").
+    pub weak: bool,
+    /// No gazetteer name matched: resolved to the document's focus place (given spans only).
+    pub fallback: bool,
+}
+
+/// The geoparser: borrowed gazetteer and word lists, no state of its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Geocoder<'a> {
+    pub gazetteer: &'a Gazetteer,
+    pub lexicon: &'a Lexicon,
+    pub config: ResolveConfig,
+}
+
+impl<'a> Geocoder<'a> {
+    pub fn new(gazetteer: &'a Gazetteer, lexicon: &'a Lexicon) -> Self {
+        Self {
+            gazetteer,
+            lexicon,
+            config: ResolveConfig::default(),
+        }
+    }
+
+    /// Recognised and resolved place mentions of a document, in text order.
+    /// Boilerplate sentences are skipped.
+    pub fn mentions(&self, doc: &Document, sentences: &[Span]) -> Vec<PlaceMention> {
+        let mut out = Vec::new();
+        for (i, s) in sentences.iter().enumerate() {
+            if doc.is_excluded(*s) {
+                continue;
+            }
+            recognize::recognize_sentence(self.gazetteer, self.lexicon, &doc.text, *s, i, &mut out);
+        }
+        resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out);
+        out
+    }
+
+    /// Resolved mentions for caller-given spans (each kept, resolved or not).
+    pub fn given(&self, doc: &Document, sentences: &[Span], spans: &[Span]) -> Vec<PlaceMention> {
+        let mut out: Vec<PlaceMention> = spans
+            .iter()
+            .map(|&span| {
+                let sentence = sentences.iter().position(|s| s.contains(span)).unwrap_or(0);
+                recognize::mention_for_span(self.gazetteer, self.lexicon, &doc.text, span, sentence)
+            })
+            .collect();
+        resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out);
+        // Streets, buildings and other names the gazetteer lacks lie, most likely, in the place
+        // the story is about.
+        if let Some(focus) = focus(self.gazetteer, &out) {
+            for m in out.iter_mut().filter(|m| m.resolved.is_none()) {
+                m.resolved = Some(Resolution {
+                    entry: focus,
+                    confidence: 0.2,
+                });
+                m.fallback = true;
+            }
+        }
+        out
+    }
+
+    /// The model's place for an entry.
+    pub fn place(&self, entry_index: u32) -> Place {
+        place_of(self.gazetteer, entry_index)
+    }
+
+    /// Contract-shaped toponyms of resolved mentions (demonyms left out).
+    pub fn toponyms(&self, doc: &Document, mentions: &[PlaceMention]) -> Vec<Toponym> {
+        mentions
+            .iter()
+            .filter(|m| m.role != MentionRole::Demonym)
+            .map(|m| {
+                let place = m.resolved.map(|r| (r, self.gazetteer.entry(r.entry)));
+                Toponym {
+                    start: m.span.start,
+                    end: m.span.end,
+                    text: m.span.slice(&doc.text).to_string(),
+                    name: place.map(|(_, e)| e.name.to_string()),
+                    geonameid: place
+                        .map(|(_, e)| u64::from(e.geonameid))
+                        .filter(|&g| g > 0),
+                    latitude: place.map(|(_, e)| round5(f64::from(e.lat))),
+                    longitude: place.map(|(_, e)| round5(f64::from(e.lon))),
+                    feature_code: place.map(|(_, e)| e.feature_code.to_string()),
+                    country_code: place
+                        .and_then(|(_, e)| self.gazetteer.country_of(e))
+                        .map(|c| c.iso2.to_string()),
+                    admin1: place
+                        .and_then(|(_, e)| self.gazetteer.admin1_of(e))
+                        .map(|a| a.name.to_string()),
+                    confidence: round3(place.map_or(0.0, |(r, _)| {
+                        r.confidence
+                            * if m.role == MentionRole::Embedded {
+                                0.5
+                            } else {
+                                1.0
+                            }
+                    })),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The place a document is mostly about: the most often resolved populated place or district,
+/// else the most often resolved province, else country.
+pub fn focus(gaz: &Gazetteer, mentions: &[PlaceMention]) -> Option<u32> {
+    let mut counts: std::collections::HashMap<u32, f64> = std::collections::HashMap::new();
+    for m in mentions
+        .iter()
+        .filter(|m| m.role == MentionRole::Place && !m.fallback)
+    {
+        if let Some(r) = m.resolved {
+            *counts.entry(r.entry).or_default() += 0.5 + r.confidence;
+        }
+    }
+    let rank = |e: &Entry| match e.kind {
+        EntryKind::Place | EntryKind::Admin2 => 3,
+        EntryKind::Admin1 => 2,
+        EntryKind::Country => 1,
+        EntryKind::Region => 0,
+    };
+    counts
+        .into_iter()
+        .max_by(|a, b| {
+            rank(gaz.entry(a.0))
+                .cmp(&rank(gaz.entry(b.0)))
+                .then(a.1.total_cmp(&b.1))
+                .then(b.0.cmp(&a.0))
+        })
+        .map(|(e, _)| e)
+}
+
+/// The ACLED geo-precision of an entry: 1 a place, 2 a district, 3 a province or larger.
+pub fn geo_precision(e: &Entry) -> u8 {
+    match e.kind {
+        EntryKind::Place => 1,
+        EntryKind::Admin2 => 2,
+        EntryKind::Admin1 | EntryKind::Country | EntryKind::Region => 3,
+    }
+}
+
+/// The model's place for a gazetteer entry.
+pub fn place_of(gaz: &Gazetteer, entry_index: u32) -> Place {
+    let e = gaz.entry(entry_index);
+    let country = gaz.country_of(e);
+    Place {
+        geonameid: Some(u64::from(e.geonameid)).filter(|&g| g > 0),
+        name: e.name.to_string(),
+        country: country.map(|c| c.name.to_string()),
+        country_code: country.map(|c| c.iso2.to_string()),
+        admin1: gaz.admin1_of(e).map(|a| a.name.to_string()),
+        admin2: gaz.admin2_of(e).map(|a| a.name.to_string()),
+        latitude: round5(f64::from(e.lat)),
+        longitude: round5(f64::from(e.lon)),
+        feature_code: e.feature_code.to_string(),
+        population: u64::from(e.population),
+    }
+}
+
+fn round5(x: f64) -> f64 {
+    (x * 1e5).round() / 1e5
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1e3).round() / 1e3
+}

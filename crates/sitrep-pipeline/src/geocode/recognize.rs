@@ -1,0 +1,459 @@
+//! Toponym recognition: longest gazetteer matches over capitalised token runs, then the rules
+//! that reject common words, people and organisation names.
+
+use sitrep_gazetteer::normalize::skeleton_into;
+use sitrep_gazetteer::{EntryKind, Gazetteer, Posting};
+use sitrep_model::Span;
+
+use super::lexicon::Lexicon;
+use super::{MentionRole, PlaceMention};
+use crate::tokens::{Token, TokenKind, tokenize};
+
+/// Longest name, in tokens, tried from one start.
+const MAX_NAME_TOKENS: usize = 7;
+/// Candidates kept per mention (postings come sorted by population).
+pub(crate) const MAX_CANDIDATES: usize = 80;
+
+/// Lowercase words allowed inside a multi-word name ("Bay of Islands", "Deir ez-Zor").
+const CONNECTORS: &[&str] = &[
+    "of", "de", "del", "della", "la", "le", "les", "al", "el", "ez", "es", "ed", "ad", "ar", "as",
+    "ash", "az", "an", "at", "bin", "ibn", "abu", "bou", "um", "umm", "upon", "on", "the", "du",
+    "des", "da", "di", "do", "dos", "das", "van", "von", "y", "e", "en", "sur", "am", "im", "bei",
+    "and",
+];
+
+/// Capitalised words that modify a following place without making it a person's name.
+const PLACE_MODIFIERS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "greater",
+    "upper",
+    "lower",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "north-east",
+    "north-west",
+    "south-east",
+    "south-west",
+    "downtown",
+    "suburban",
+    "rural",
+    "metro",
+    "sunni",
+    "shia",
+    "shiite",
+    "kurdish",
+    "old",
+    "new",
+    "inner",
+    "outer",
+    "coastal",
+    "occupied",
+    "neighbouring",
+    "neighboring",
+    "nearby",
+    "restive",
+];
+
+/// Prepositions after which a capitalised common word is read as a place ("in Mobile").
+const LOCATIVES: &[&str] = &[
+    "in",
+    "at",
+    "near",
+    "from",
+    "to",
+    "into",
+    "outside",
+    "inside",
+    "around",
+    "across",
+    "toward",
+    "towards",
+    "through",
+    "via",
+    "of",
+    "between",
+    "and",
+    "nearby",
+    "throughout",
+];
+
+fn lower_is(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Context of one sentence that recognition rules read.
+struct SentenceView<'t> {
+    text: &'t str,
+    toks: Vec<Token>,
+    first_word: Option<usize>,
+    title_case: bool,
+}
+
+impl<'t> SentenceView<'t> {
+    fn new(text: &'t str, sentence: Span) -> Self {
+        let toks = tokenize(text, sentence);
+        let first_word = toks.iter().position(|t| t.kind == TokenKind::Word);
+        let long: Vec<&Token> = toks
+            .iter()
+            .filter(|t| t.is_word() && t.span.len() > 3)
+            .collect();
+        let caps = long.iter().filter(|t| t.is_capitalized(text)).count();
+        let title_case = long.len() >= 3 && caps * 10 >= long.len() * 7;
+        Self {
+            text,
+            toks,
+            first_word,
+            title_case,
+        }
+    }
+
+    fn word(&self, i: usize) -> &'t str {
+        self.toks[i].text(self.text)
+    }
+
+    fn is_word(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(Token::is_word)
+    }
+
+    /// Starts with a capital, or is an article glued to a capitalised name ("al-Qaim").
+    fn starts_name(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        if !t.is_word() {
+            return false;
+        }
+        if t.is_capitalized(self.text) {
+            return true;
+        }
+        let w = self.word(i);
+        w.split_once(['-', '‐']).is_some_and(|(art, rest)| {
+            lower_is(art, CONNECTORS) && rest.chars().next().is_some_and(char::is_uppercase)
+        })
+    }
+
+    fn is_connector(&self, i: usize) -> bool {
+        self.is_word(i)
+            && !self.toks[i].is_capitalized(self.text)
+            && lower_is(self.word(i), CONNECTORS)
+    }
+
+    /// A period that belongs to an abbreviated name part ("St. Louis", "Ft. Worth").
+    fn is_name_period(&self, i: usize) -> bool {
+        self.toks[i].kind == TokenKind::Punct
+            && self.word(i) == "."
+            && i > 0
+            && self.is_word(i - 1)
+            && self.word(i - 1).len() <= 3
+            && self
+                .toks
+                .get(i + 1)
+                .is_some_and(|t| t.is_capitalized(self.text))
+            && self.toks[i - 1].span.end == self.toks[i].span.start
+    }
+}
+
+/// Strips a possessive "'s" from the end of a token's text.
+fn without_possessive(s: &str) -> &str {
+    s.strip_suffix("'s")
+        .or_else(|| s.strip_suffix("’s"))
+        .unwrap_or(s)
+}
+
+/// Candidate mentions of one sentence.
+pub(crate) fn recognize_sentence(
+    gaz: &Gazetteer,
+    lex: &Lexicon,
+    text: &str,
+    sentence: Span,
+    sentence_index: usize,
+    out: &mut Vec<PlaceMention>,
+) {
+    let view = SentenceView::new(text, sentence);
+    let mut folded = String::new();
+    let mut key = String::new();
+    let mut i = 0;
+    while i < view.toks.len() {
+        if !view.starts_name(i) {
+            i += 1;
+            continue;
+        }
+        let Some((last, span, postings)) = longest_match(gaz, &view, i, &mut folded, &mut key)
+        else {
+            i += 1;
+            continue;
+        };
+        if let Some(m) = classify(gaz, lex, &view, i, last, span, postings, sentence_index) {
+            out.push(m);
+        }
+        i = last + 1;
+    }
+}
+
+/// The longest token run from `start` whose text is a gazetteer name.
+fn longest_match(
+    gaz: &Gazetteer,
+    view: &SentenceView<'_>,
+    start: usize,
+    folded: &mut String,
+    key: &mut String,
+) -> Option<(usize, Span, Vec<Posting>)> {
+    let mut best = None;
+    let mut j = start;
+    while j < view.toks.len() && j < start + MAX_NAME_TOKENS {
+        if j > start {
+            let inside = view.toks[j].is_capitalized(view.text)
+                || view.starts_name(j)
+                || (view.is_connector(j)
+                    && view
+                        .toks
+                        .get(j + 1)
+                        .is_some_and(|t| t.is_capitalized(view.text)))
+                || view.is_name_period(j)
+                || (view.toks[j].kind == TokenKind::Number && view.toks[j - 1].is_word());
+            if !inside {
+                break;
+            }
+        }
+        let start_byte = view.toks[start].span.start;
+        let end_tok = &view.toks[j];
+        let raw = Span::new(start_byte, end_tok.span.end).slice(view.text);
+        let name = without_possessive(raw);
+        let span = Span::new(start_byte, start_byte + name.len());
+        skeleton_into(name, folded, key);
+        if key.is_empty() || !gaz.has_prefix(key) {
+            break;
+        }
+        if end_tok.is_word() && !view.is_connector(j) {
+            let postings = gaz.lookup_key(key);
+            if !postings.is_empty() {
+                best = Some((j, span, postings));
+            }
+        }
+        if name.len() < raw.len() {
+            break; // a possessive ends the name
+        }
+        j += 1;
+    }
+    best
+}
+
+/// Applies the false-hit rules to a match; `None` drops it.
+#[allow(clippy::too_many_arguments)]
+fn classify(
+    gaz: &Gazetteer,
+    lex: &Lexicon,
+    view: &SentenceView<'_>,
+    first: usize,
+    last: usize,
+    span: Span,
+    mut postings: Vec<Posting>,
+    sentence: usize,
+) -> Option<PlaceMention> {
+    let surface = span.slice(view.text);
+    let single = first == last;
+    let next = last + 1;
+    if lex.is_media(surface)
+        || (view.is_word(next) && lex.is_media(&format!("{surface} {}", view.word(next))))
+    {
+        return None;
+    }
+    // Only an article or connector, or a word that is never a place alone ("June", "Sunni").
+    if single && (lower_is(surface, CONNECTORS) || lex.is_not_place(without_possessive(surface))) {
+        return None;
+    }
+    let is_country_like = postings.iter().any(|p| {
+        let e = gaz.entry(p.entry());
+        matches!(e.kind, EntryKind::Country) || (p.is_demonym())
+    });
+    // Short or all-caps tokens: only countries ("UK", "USA"); headlines in capitals are left out.
+    let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
+    let all_caps = surface
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase);
+    if letters <= 2 && !is_country_like {
+        return None;
+    }
+    if all_caps && letters <= 5 && !is_country_like {
+        return None;
+    }
+    let at_start = view.first_word == Some(first) || view.title_case;
+    let common = single && lex.is_common(without_possessive(view.word(first)));
+    if common && at_start {
+        return None;
+    }
+    let prev_word = (first > 0 && view.is_word(first - 1)).then(|| view.word(first - 1));
+    let locative = prev_word.is_some_and(|w| lower_is(w, LOCATIVES));
+    if common && !locative && !is_country_like {
+        return None;
+    }
+    let mut role = MentionRole::Place;
+    if postings.iter().any(|p| p.is_demonym()) {
+        // "Syrian", "Iraqis": an adjective or a people, context for resolution only.
+        role = MentionRole::Demonym;
+        postings.retain(|p| p.is_demonym());
+    }
+    // People: "President Jordan", "Mr. Paris", "Michael Jordan".
+    let title_before = prev_word.is_some_and(|w| lex.is_title(w))
+        || (first >= 2
+            && view.word(first - 1) == "."
+            && view.is_word(first - 2)
+            && lex.is_title(view.word(first - 2)));
+    if title_before && role == MentionRole::Place && !is_country_like {
+        return None;
+    }
+    // "Shawn Bailey", "Nic Robertson": a given name before a one-word match; "Jordan Smith":
+    // a given name matched as a place and followed by a surname.
+    let first_name_before = first > 0
+        && view.toks[first - 1].is_capitalized(view.text)
+        && lex.is_first_name(view.word(first - 1));
+    let next_cap_word = view
+        .toks
+        .get(last + 1)
+        .is_some_and(|t| t.is_capitalized(view.text));
+    let is_given_name = single && lex.is_first_name(surface) && next_cap_word && !view.title_case;
+    if single && !is_country_like && (first_name_before || is_given_name) {
+        return None;
+    }
+    let cap_before = first > 0
+        && view.toks[first - 1].is_capitalized(view.text)
+        && Some(first - 1) != view.first_word
+        && !view.title_case
+        && prev_word.is_some_and(|w| !lower_is(w, PLACE_MODIFIERS) && !lex.is_common(w));
+    let next_cap = view
+        .toks
+        .get(next)
+        .is_some_and(|t| t.is_capitalized(view.text))
+        && !view.title_case;
+    let next_word = view.is_word(next).then(|| view.word(next));
+    let mut level_hint = None;
+    let mut full = span;
+    if let Some(level) = next_word.and_then(|w| lex.place_head(w)) {
+        if level > 0 {
+            level_hint = Some(level);
+            full = Span::new(span.start, view.toks[next].span.end);
+        }
+    } else if next_word.is_some_and(|w| lex.is_org_head(w)) && next_cap {
+        role = MentionRole::Embedded;
+    } else if next_cap && single && !is_country_like && role == MentionRole::Place {
+        // "Jordan Smith", "Baghdad Operations Command": part of a longer proper name.
+        role = MentionRole::Embedded;
+    }
+    if cap_before && single && role == MentionRole::Place && !is_country_like {
+        role = MentionRole::Embedded;
+    }
+    // "the province of Anbar", "the district of Ramadi".
+    if level_hint.is_none() && first >= 2 && view.word(first - 1).eq_ignore_ascii_case("of") {
+        level_hint = lex.place_head(view.word(first - 2)).filter(|&l| l > 0);
+    }
+    postings.truncate(MAX_CANDIDATES);
+    Some(PlaceMention {
+        span,
+        full_span: full,
+        sentence,
+        role,
+        level_hint,
+        candidates: postings,
+        resolved: None,
+        weak: common,
+        fallback: false,
+    })
+}
+
+/// A mention for a span given by the caller (resolution-only geocoding): the span's text, then
+/// forms without "the", a possessive or trailing punctuation, then the longest run of words
+/// inside it that names a place ("Republic of Armenia", "Vienna/Fairfax-GMU Metro").
+pub(crate) fn mention_for_span(
+    gaz: &Gazetteer,
+    lex: &Lexicon,
+    text: &str,
+    span: Span,
+    sentence: usize,
+) -> PlaceMention {
+    let surface = span.slice(text);
+    let trimmed = surface.trim_matches(|c: char| !c.is_alphanumeric());
+    let without_the = trimmed
+        .strip_prefix("the ")
+        .or_else(|| trimmed.strip_prefix("The "))
+        .unwrap_or(trimmed);
+    let mut level_hint = None;
+    let mut postings = Vec::new();
+    let single_word =
+        !without_the.contains(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
+    if !(single_word && lex.is_not_place(without_possessive(without_the))) {
+        for form in [
+            surface,
+            trimmed,
+            without_possessive(trimmed),
+            without_the,
+            without_possessive(without_the),
+        ] {
+            postings = gaz.lookup(form);
+            if !postings.is_empty() {
+                break;
+            }
+        }
+    }
+    if postings.is_empty() {
+        let (found, hint) = partial_lookup(gaz, lex, without_the);
+        postings = found;
+        level_hint = hint;
+    }
+    postings.truncate(MAX_CANDIDATES);
+    PlaceMention {
+        span,
+        full_span: span,
+        sentence,
+        // A demonym given as a toponym ("Syrian") stands for its country.
+        role: MentionRole::Place,
+        level_hint,
+        candidates: postings,
+        resolved: None,
+        weak: false,
+        fallback: false,
+    }
+}
+
+/// The longest run of words inside `name` that is a gazetteer name, skipping runs that are
+/// single words never meaning a place alone. Returns the postings and the level implied by a
+/// following head word ("Anbar province").
+fn partial_lookup(gaz: &Gazetteer, lex: &Lexicon, name: &str) -> (Vec<Posting>, Option<u8>) {
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || matches!(c, '/' | ',' | '(' | ')' | '&'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    for len in (1..words.len()).rev() {
+        for start in 0..=words.len() - len {
+            let part = &words[start..start + len];
+            if len == 1
+                && (lex.is_not_place(part[0]) || lex.is_common(part[0]) || part[0].len() < 3)
+            {
+                continue;
+            }
+            if part
+                .iter()
+                .all(|w| lex.is_not_place(w) || lower_is(w, CONNECTORS))
+            {
+                continue;
+            }
+            let postings = gaz.lookup(&part.join(" "));
+            if !postings.is_empty() {
+                let hint = words
+                    .get(start + len)
+                    .and_then(|w| lex.place_head(w))
+                    .filter(|&l| l > 0);
+                return (postings, hint);
+            }
+        }
+    }
+    (Vec::new(), None)
+}

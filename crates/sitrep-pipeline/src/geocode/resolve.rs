@@ -1,0 +1,407 @@
+//! Toponym resolution: choosing one gazetteer entry per mention.
+//!
+//! The score of candidate `c` for mention `m` is a sum of evidence (see DESIGN.md):
+//!
+//! ```text
+//! score(m, c) = prior(c)                      population, feature class, main-name match
+//!             + hint(m, c)                    "Anbar province" wants an admin-1 area
+//!             + w_country · share_country(c)  leave-one-out share of the document's
+//!             + w_admin1  · share_admin1(c)   country / admin-1 votes from other mentions
+//!             + pattern(m, c)                 "X, Y" and "X in Y" containment
+//!             + w_space   · coherence(m, c)   closeness to the other resolved places
+//! ```
+//! Votes are soft (each mention spreads one vote over its candidates by softmax of
+//! their priors), so an ambiguous name votes weakly. Mentions sharing a name are
+//! decided together, and the spatial term is refined over two rounds.
+
+use std::collections::HashMap;
+
+use sitrep_gazetteer::normalize::fold;
+use sitrep_gazetteer::{Entry, EntryKind, Gazetteer, NONE};
+
+use super::{MentionRole, PlaceMention, Resolution};
+use crate::geo::haversine_km;
+
+/// Weights of the resolution score. `Default` holds the tuned values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ResolveConfig {
+    pub w_population: f64,
+    pub w_country: f64,
+    pub w_admin1: f64,
+    pub w_pattern: f64,
+    pub w_space: f64,
+    /// Distance (km) at which spatial coherence falls to 1/e.
+    pub space_scale_km: f64,
+}
+
+impl Default for ResolveConfig {
+    fn default() -> Self {
+        Self {
+            w_population: 0.4,
+            w_country: 3.0,
+            w_admin1: 2.0,
+            w_pattern: 3.0,
+            w_space: 1.5,
+            space_scale_km: 250.0,
+        }
+    }
+}
+
+/// Synthetic ids of sitrep's curated supplement start here.
+const CURATED_IDS: u32 = 90_000_000;
+
+/// Score of an entry before any document context. `exact`: the mention's text is the entry's
+/// own name (not only one of its alternate names).
+fn prior(
+    cfg: &ResolveConfig,
+    e: &Entry,
+    primary: bool,
+    bare: bool,
+    exact: bool,
+    hint: Option<u8>,
+) -> f64 {
+    let kind = match e.kind {
+        EntryKind::Country => 2.0,
+        EntryKind::Admin1 => 1.0,
+        // Regions, seas and deserts carry no population; their kind stands for their prominence.
+        EntryKind::Region => 3.5,
+        EntryKind::Admin2 => 0.0,
+        EntryKind::Place => match &*e.feature_code {
+            "PPLC" => 2.0,
+            "PPLA" => 0.8,
+            "PPLA2" => 0.4,
+            "PPLA3" | "PPLA4" => 0.2,
+            c if c.starts_with("PPL") => 0.0,
+            _ => -0.3,
+        },
+    };
+    let hint_score = match (hint, e.kind) {
+        (Some(1), EntryKind::Admin1) | (Some(2), EntryKind::Admin2) => 3.0,
+        (Some(2), EntryKind::Admin1) => 1.0,
+        (Some(_), _) => -1.0,
+        (None, _) => 0.0,
+    };
+    let name = if bare && hint.is_none() {
+        -1.5
+    } else if exact {
+        1.5
+    } else if primary {
+        0.5
+    } else {
+        0.0
+    };
+    // Curated entries were added because news names them and cities500 lacks them.
+    let curated = if e.geonameid >= CURATED_IDS { 2.0 } else { 0.0 };
+    kind + hint_score + name + curated + cfg.w_population * (f64::from(e.population) + 1.0).log10()
+}
+
+fn softmax(scores: &[f64]) -> Vec<f64> {
+    let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let exps: Vec<f64> = scores.iter().map(|s| (s - max).exp()).collect();
+    let sum: f64 = exps.iter().sum();
+    exps.into_iter()
+        .map(|e| if sum > 0.0 { e / sum } else { 0.0 })
+        .collect()
+}
+
+/// Whether `container` (an area) contains `e`.
+fn contains(gaz: &Gazetteer, container_idx: u32, e: &Entry, e_idx: u32) -> bool {
+    if container_idx == e_idx {
+        return false;
+    }
+    let c = gaz.entry(container_idx);
+    match c.kind {
+        EntryKind::Country => e.country == c.country && e.kind != EntryKind::Country,
+        EntryKind::Admin1 => e.admin1 == container_idx,
+        EntryKind::Admin2 => e.admin2 == container_idx,
+        _ => false,
+    }
+}
+
+/// Soft votes of all mentions for countries and admin-1 areas.
+struct Votes {
+    country: HashMap<u16, f64>,
+    admin1: HashMap<u32, f64>,
+    /// Each mention's own contribution, removed when scoring that mention.
+    own_country: Vec<HashMap<u16, f64>>,
+    own_admin1: Vec<HashMap<u32, f64>>,
+    total: f64,
+    own_total: Vec<f64>,
+}
+
+impl Votes {
+    fn collect(gaz: &Gazetteer, mentions: &[PlaceMention], probs: &[Vec<f64>]) -> Self {
+        let mut v = Votes {
+            country: HashMap::new(),
+            admin1: HashMap::new(),
+            own_country: Vec::with_capacity(mentions.len()),
+            own_admin1: Vec::with_capacity(mentions.len()),
+            total: 0.0,
+            own_total: Vec::with_capacity(mentions.len()),
+        };
+        for (m, p) in mentions.iter().zip(probs) {
+            let weight = match m.role {
+                MentionRole::Place => 1.0,
+                MentionRole::Demonym => 0.7,
+                MentionRole::Embedded => 0.4,
+            };
+            let mut oc: HashMap<u16, f64> = HashMap::new();
+            let mut oa: HashMap<u32, f64> = HashMap::new();
+            for (cand, &pr) in m.candidates.iter().zip(p) {
+                let e = gaz.entry(cand.entry());
+                *oc.entry(e.country).or_default() += weight * pr;
+                if e.admin1 != NONE {
+                    *oa.entry(e.admin1).or_default() += weight * pr;
+                }
+            }
+            for (&k, &x) in &oc {
+                *v.country.entry(k).or_default() += x;
+            }
+            for (&k, &x) in &oa {
+                *v.admin1.entry(k).or_default() += x;
+            }
+            let own = if m.candidates.is_empty() { 0.0 } else { weight };
+            v.total += own;
+            v.own_total.push(own);
+            v.own_country.push(oc);
+            v.own_admin1.push(oa);
+        }
+        v
+    }
+
+    /// Leave-one-out share of a country among the other mentions' votes.
+    fn country_share(&self, m: usize, country: u16) -> f64 {
+        let rest = self.total - self.own_total[m];
+        if rest <= 1e-9 {
+            return 0.0;
+        }
+        let votes = self.country.get(&country).copied().unwrap_or(0.0)
+            - self.own_country[m].get(&country).copied().unwrap_or(0.0);
+        (votes / rest).clamp(0.0, 1.0)
+    }
+
+    fn admin1_share(&self, m: usize, admin1: u32) -> f64 {
+        let rest = self.total - self.own_total[m];
+        if rest <= 1e-9 || admin1 == NONE {
+            return 0.0;
+        }
+        let votes = self.admin1.get(&admin1).copied().unwrap_or(0.0)
+            - self.own_admin1[m].get(&admin1).copied().unwrap_or(0.0);
+        (votes / rest).clamp(0.0, 1.0)
+    }
+}
+
+/// Bonuses from "X, Y" and "X in Y" where Y is an area containing X's candidate.
+fn pattern_bonus(gaz: &Gazetteer, text: &str, mentions: &[PlaceMention]) -> Vec<Vec<f64>> {
+    let mut bonus: Vec<Vec<f64>> = mentions
+        .iter()
+        .map(|m| vec![0.0; m.candidates.len()])
+        .collect();
+    for a in 0..mentions.len().saturating_sub(1) {
+        let b = a + 1;
+        let (ma, mb) = (&mentions[a], &mentions[b]);
+        if ma.sentence != mb.sentence || ma.full_span.end > mb.span.start {
+            continue;
+        }
+        let between = text
+            .get(ma.full_span.end..mb.span.start)
+            .unwrap_or("")
+            .trim();
+        let linked = matches!(
+            between,
+            "," | "in" | "of" | "in the" | ", in" | "province," | ",the"
+        );
+        if !linked {
+            continue;
+        }
+        for (ia, ca) in ma.candidates.iter().enumerate() {
+            let ea = gaz.entry(ca.entry());
+            for (ib, cb) in mb.candidates.iter().enumerate() {
+                if contains(gaz, cb.entry(), ea, ca.entry()) {
+                    bonus[a][ia] = 1.0;
+                    bonus[b][ib] = bonus[b][ib].max(0.5);
+                }
+            }
+        }
+    }
+    bonus
+}
+
+/// Chooses an entry for every mention with candidates.
+pub(crate) fn resolve(
+    gaz: &Gazetteer,
+    cfg: &ResolveConfig,
+    text: &str,
+    mentions: &mut [PlaceMention],
+) {
+    let priors: Vec<Vec<f64>> = mentions
+        .iter()
+        .map(|m| {
+            let surface = fold(m.span.slice(text));
+            let surface = surface.strip_prefix("the ").unwrap_or(&surface);
+            m.candidates
+                .iter()
+                .map(|p| {
+                    let e = gaz.entry(p.entry());
+                    let exact = fold(&e.name) == surface;
+                    prior(cfg, e, p.is_primary(), p.is_bare(), exact, m.level_hint)
+                })
+                .collect()
+        })
+        .collect();
+    let probs: Vec<Vec<f64>> = priors.iter().map(|p| softmax(p)).collect();
+    let votes = Votes::collect(gaz, mentions, &probs);
+    let patterns = pattern_bonus(gaz, text, mentions);
+    let mut scores: Vec<Vec<f64>> = Vec::with_capacity(mentions.len());
+    for (mi, m) in mentions.iter().enumerate() {
+        let row = m
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(ci, p)| {
+                let e = gaz.entry(p.entry());
+                let country = votes.country_share(mi, e.country);
+                // A country has no province: its own share stands in, so that countries compete
+                // with the towns in them on equal terms.
+                let admin1 = if e.kind == EntryKind::Country {
+                    country
+                } else {
+                    votes.admin1_share(mi, e.admin1)
+                };
+                priors[mi][ci]
+                    + cfg.w_country * country
+                    + cfg.w_admin1 * admin1
+                    + cfg.w_pattern * patterns[mi][ci]
+            })
+            .collect();
+        scores.push(row);
+    }
+    let groups = name_groups(mentions);
+    let mut choice = decide(&scores, &groups);
+    for _ in 0..2 {
+        let spatial = coherence(gaz, cfg, mentions, &choice);
+        let refined: Vec<Vec<f64>> = scores
+            .iter()
+            .zip(&spatial)
+            .map(|(row, sp)| {
+                row.iter()
+                    .zip(sp)
+                    .map(|(s, c)| s + cfg.w_space * c)
+                    .collect()
+            })
+            .collect();
+        choice = decide(&refined, &groups);
+    }
+    for (m, (pick, conf)) in mentions
+        .iter_mut()
+        .zip(choice.picks.iter().zip(&choice.confidence))
+    {
+        m.resolved = pick.map(|ci| Resolution {
+            entry: m.candidates[ci].entry(),
+            confidence: *conf,
+        });
+    }
+}
+
+/// Mentions that share their candidate list (the same name) are decided together.
+fn name_groups(mentions: &[PlaceMention]) -> Vec<Vec<usize>> {
+    let mut by_first: HashMap<(u32, usize), Vec<usize>> = HashMap::new();
+    for (i, m) in mentions.iter().enumerate() {
+        if let Some(first) = m.candidates.first() {
+            by_first
+                .entry((first.entry(), m.candidates.len()))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = by_first.into_values().collect();
+    groups.sort();
+    groups
+}
+
+struct Choice {
+    picks: Vec<Option<usize>>,
+    confidence: Vec<f64>,
+}
+
+fn decide(scores: &[Vec<f64>], groups: &[Vec<usize>]) -> Choice {
+    let mut picks = vec![None; scores.len()];
+    let mut confidence = vec![0.0; scores.len()];
+    for g in groups {
+        let n = scores[g[0]].len();
+        let summed: Vec<f64> = (0..n)
+            .map(|ci| {
+                g.iter()
+                    .map(|&mi| scores[mi].get(ci).copied().unwrap_or(0.0))
+                    .sum::<f64>()
+                    / g.len() as f64
+            })
+            .collect();
+        let probs = softmax(&summed);
+        let best = (0..n).max_by(|&a, &b| summed[a].total_cmp(&summed[b]));
+        for &mi in g {
+            picks[mi] = best;
+            confidence[mi] = best.map_or(0.0, |b| probs[b]);
+        }
+    }
+    Choice { picks, confidence }
+}
+
+/// For each candidate, how close it lies to the places chosen for the other mentions.
+fn coherence(
+    gaz: &Gazetteer,
+    cfg: &ResolveConfig,
+    mentions: &[PlaceMention],
+    choice: &Choice,
+) -> Vec<Vec<f64>> {
+    // Anchors: chosen points of places and districts (areas are too large to be points).
+    let anchors: Vec<(usize, u32, f64)> = mentions
+        .iter()
+        .enumerate()
+        .filter_map(|(mi, m)| {
+            let ci = choice.picks[mi]?;
+            let entry = m.candidates[ci].entry();
+            matches!(gaz.entry(entry).kind, EntryKind::Place | EntryKind::Admin2)
+                .then(|| (mi, entry, choice.confidence[mi]))
+        })
+        .collect();
+    mentions
+        .iter()
+        .enumerate()
+        .map(|(mi, m)| {
+            let own_key = m.candidates.first().map(|p| p.entry());
+            m.candidates
+                .iter()
+                .map(|p| {
+                    let e = gaz.entry(p.entry());
+                    let (mut num, mut den) = (0.0, 0.0);
+                    for &(ai, entry, w) in &anchors {
+                        if ai == mi || mentions[ai].candidates.first().map(|p| p.entry()) == own_key
+                        {
+                            continue;
+                        }
+                        let a = gaz.entry(entry);
+                        // Points are scored by distance; areas by whether the other places lie in them.
+                        let closeness = match e.kind {
+                            EntryKind::Place | EntryKind::Admin2 => {
+                                let d = haversine_km(
+                                    f64::from(e.lat),
+                                    f64::from(e.lon),
+                                    f64::from(a.lat),
+                                    f64::from(a.lon),
+                                );
+                                (-d / cfg.space_scale_km).exp()
+                            }
+                            EntryKind::Admin1 => f64::from(u8::from(a.admin1 == p.entry())),
+                            EntryKind::Country => f64::from(u8::from(a.country == e.country)),
+                            EntryKind::Region => 0.0,
+                        };
+                        num += w * closeness;
+                        den += w;
+                    }
+                    if den > 0.0 { num / den } else { 0.0 }
+                })
+                .collect()
+        })
+        .collect()
+}

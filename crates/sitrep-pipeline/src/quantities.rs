@@ -1,0 +1,588 @@
+//! Numbers in news prose ("at least 11", "around 70", "a dozen", "dozens", "1.6 million",
+//! "twenty-one") and casualty statements built on them: who was killed, wounded,
+//! displaced, deployed, arrested or abducted, and how many.
+
+use sitrep_model::Span;
+
+use crate::tokens::{Token, TokenKind, tokenize};
+
+/// Numbers above this are not read as counts of people (typos, ids, hostile input).
+const MAX_COUNT: u64 = 50_000_000;
+
+/// How exact a stated number is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approx {
+    Exact,
+    /// "at least", "more than", "over".
+    AtLeast,
+    /// "around", "about", "some", "nearly", "close to".
+    About,
+    /// "up to", "as many as".
+    AtMost,
+    /// A word without a figure: "dozens", "several", "hundreds".
+    Vague,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quantity {
+    /// From the qualifier ("at least") to the number.
+    pub span: Span,
+    /// Index of the number's (last) token.
+    pub token: usize,
+    pub value: u32,
+    pub approx: Approx,
+}
+
+/// Values of number words; "a dozen" and vague words follow ACLED's conventions for
+/// counts the source leaves open.
+pub fn small_number(word: &str) -> Option<u32> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "a" | "an" | "one" | "single" | "lone" => 1,
+        "two" | "both" | "pair" | "couple" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" | "dozen" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "seventy" => 70,
+        "eighty" => 80,
+        "ninety" => 90,
+        "hundred" => 100,
+        "thousand" => 1000,
+        _ => return None,
+    })
+}
+
+/// Vague quantity words and the figure ACLED-style coding gives them.
+fn vague_number(word: &str) -> Option<u32> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "several" | "few" | "some" | "multiple" | "number" => 3,
+        "many" | "numerous" | "scores" => 10,
+        "dozens" | "tens" => 12,
+        "hundreds" => 100,
+        "thousands" => 1000,
+        _ => return None,
+    })
+}
+
+fn multiplier(word: &str) -> Option<u64> {
+    match word.to_ascii_lowercase().as_str() {
+        "hundred" => Some(100),
+        "thousand" => Some(1000),
+        "million" => Some(1_000_000),
+        _ => None,
+    }
+}
+
+fn qualifier(words: &[&str]) -> Option<(Approx, usize)> {
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    let l: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let two = |a: &str, b: &str| l.len() >= 2 && l[l.len() - 2] == a && l[l.len() - 1] == b;
+    if two("at", "least") || two("more", "than") || two("no", "fewer") || two("not", "less") {
+        return Some((Approx::AtLeast, 2));
+    }
+    if two("close", "to") || two("as", "many") || two("up", "to") {
+        let a = if l[l.len() - 2] == "close" {
+            Approx::About
+        } else {
+            Approx::AtMost
+        };
+        return Some((a, 2));
+    }
+    match l.last().copied() {
+        Some("over" | "above") => Some((Approx::AtLeast, 1)),
+        Some(
+            "around" | "about" | "some" | "nearly" | "almost" | "approximately" | "roughly"
+            | "estimated",
+        ) => Some((Approx::About, 1)),
+        _ => None,
+    }
+}
+
+/// Parses a digit token ("1,600", "1.6"), `None` when absurd.
+fn digits(s: &str) -> Option<f64> {
+    let cleaned: String = s.chars().filter(|c| *c != ',').collect();
+    let v: f64 = cleaned.parse().ok()?;
+    v.is_finite().then_some(v)
+}
+
+/// Quantities of `text[range]` over its tokens.
+pub fn find_quantities(text: &str, toks: &[Token]) -> Vec<Quantity> {
+    let mut out = Vec::new();
+    let word = |i: usize| toks[i].text(text);
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        let mut value: Option<(u64, usize, Approx)> = None;
+        if t.kind == TokenKind::Number {
+            // Not a year, a time or a date part.
+            let next_is_ordinal = toks.get(i + 1).is_some_and(|n| {
+                n.kind == TokenKind::Word
+                    && matches!(n.text(text), "st" | "nd" | "rd" | "th" | "am" | "pm")
+            });
+            if let (Some(v), false) = (digits(word(i)), next_is_ordinal) {
+                let mut v = v;
+                let mut end = i;
+                if let Some(m) = toks
+                    .get(i + 1)
+                    .filter(|n| n.is_word())
+                    .and_then(|n| multiplier(n.text(text)))
+                {
+                    v *= m as f64;
+                    end = i + 1;
+                }
+                if v.fract() == 0.0 && v >= 0.0 && v <= MAX_COUNT as f64 {
+                    value = Some((v as u64, end, Approx::Exact));
+                }
+            }
+        } else if t.is_word() {
+            let w = word(i);
+            if let Some(v) = compound_number(w) {
+                let mut v = u64::from(v);
+                let mut end = i;
+                if let Some(m) = toks
+                    .get(i + 1)
+                    .filter(|n| n.is_word())
+                    .and_then(|n| multiplier(n.text(text)))
+                {
+                    v *= m;
+                    end = i + 1;
+                }
+                // "a" and "one" count only before "dozen"/a noun handled by the caller's head check.
+                let is_article = matches!(w.to_ascii_lowercase().as_str(), "a" | "an");
+                if is_article {
+                    if toks
+                        .get(i + 1)
+                        .is_some_and(|n| n.text(text).eq_ignore_ascii_case("dozen"))
+                    {
+                        value = Some((12, i + 1, Approx::Exact));
+                    }
+                } else if !w.eq_ignore_ascii_case("dozen") {
+                    value = Some((v, end, Approx::Exact));
+                }
+            } else if let Some(v) = vague_number(w) {
+                let next_of = toks
+                    .get(i + 1)
+                    .is_some_and(|n| n.text(text).eq_ignore_ascii_case("of"));
+                let strong = matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "dozens" | "tens" | "hundreds" | "thousands" | "scores"
+                );
+                let lower = w.to_ascii_lowercase();
+                // "a number of" / "several" / "many" stand for counts; "some" alone is not a number.
+                if strong
+                    || (lower != "some" && lower != "number")
+                    || (lower == "number" && next_of)
+                {
+                    value = Some((u64::from(v), i, Approx::Vague));
+                }
+            }
+        }
+        if let Some((v, end, approx)) = value {
+            let before: Vec<&str> = toks[i.saturating_sub(3)..i]
+                .iter()
+                .map(|t| t.text(text))
+                .collect();
+            let (approx, start) = match qualifier(&before) {
+                Some((a, n)) if approx != Approx::Vague => (a, i - n),
+                _ => (approx, i),
+            };
+            out.push(Quantity {
+                span: Span::new(toks[start].span.start, toks[end].span.end),
+                token: end,
+                value: u32::try_from(v).unwrap_or(u32::MAX),
+                approx,
+            });
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// "twenty-one", "seventy", "eleven".
+fn compound_number(w: &str) -> Option<u32> {
+    if let Some((tens, ones)) = w.split_once('-') {
+        let (t, o) = (small_number(tens)?, small_number(ones)?);
+        return (t >= 20 && t % 10 == 0 && o < 10).then_some(t + o);
+    }
+    small_number(w)
+}
+
+/// What happened to the people counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CasualtyKind {
+    Killed,
+    Wounded,
+    Displaced,
+    Deployed,
+    Arrested,
+    Abducted,
+}
+
+/// A count of people tied to what happened to them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Casualty {
+    pub kind: CasualtyKind,
+    pub count: u32,
+    pub approx: Approx,
+    pub quantity: Span,
+    pub verb: Span,
+    /// The noun counted ("soldiers", "militants"), lowercase, when given.
+    pub head: Option<String>,
+}
+
+fn casualty_verb(w: &str) -> Option<CasualtyKind> {
+    use CasualtyKind as K;
+    Some(match w.to_ascii_lowercase().as_str() {
+        "killed" | "killing" | "kill" | "kills" | "dead" | "died" | "die" | "dies" | "slain"
+        | "murdered" | "killings" | "deaths" | "death" | "fatalities" | "bodies" | "lives"
+        | "executed" | "beheaded" | "massacred" | "perished" | "lynched" | "shot dead"
+        | "casualties" => K::Killed,
+        "wounded" | "wounding" | "injured" | "injuring" | "hurt" | "injuries" | "injury"
+        | "wounds" | "hospitalised" | "hospitalized" => K::Wounded,
+        "displaced" | "fled" | "flee" | "fleeing" | "evacuated" | "homeless" | "refugees" => {
+            K::Displaced
+        }
+        "deployed" | "deploy" | "sent" | "send" | "dispatched" | "troops" | "reinforcements" => {
+            K::Deployed
+        }
+        "arrested" | "detained" | "arrests" | "arresting" | "detaining" | "apprehended"
+        | "rounded" => K::Arrested,
+        "abducted" | "kidnapped" | "kidnapping" | "abducting" | "hostages" | "hostage"
+        | "captive" => K::Abducted,
+        _ => return None,
+    })
+}
+
+/// Words that may stand between a number and its verb ("11 Iraqi soldiers have been killed").
+fn is_filler(w: &str, t: &Token, text: &str) -> bool {
+    let l = w.to_ascii_lowercase();
+    t.is_capitalized(text)
+        || matches!(
+            l.as_str(),
+            "people"
+                | "persons"
+                | "person"
+                | "civilians"
+                | "civilian"
+                | "soldiers"
+                | "soldier"
+                | "militants"
+                | "militant"
+                | "fighters"
+                | "police"
+                | "policemen"
+                | "officers"
+                | "troops"
+                | "members"
+                | "more"
+                | "others"
+                | "other"
+                | "were"
+                | "was"
+                | "have"
+                | "has"
+                | "had"
+                | "been"
+                | "are"
+                | "is"
+                | "reportedly"
+                | "also"
+                | "and"
+                | "at"
+                | "least"
+                | "in"
+                | "the"
+                | "of"
+                | "security"
+                | "army"
+                | "government"
+                | "pro"
+                | "rebels"
+                | "insurgents"
+                | "gunmen"
+                | "attackers"
+                | "villagers"
+                | "residents"
+                | "men"
+                | "women"
+                | "children"
+                | "students"
+                | "protesters"
+                | "demonstrators"
+                | "workers"
+                | "volunteers"
+                | "extremists"
+                | "jihadists"
+                | "bystanders"
+                | "passengers"
+                | "personnel"
+                | "guards"
+                | "servicemen"
+                | "left"
+                | "later"
+                | "all"
+                | "being"
+                | "initially"
+                | "suspected"
+                | "alleged"
+                | "armed"
+                | "local"
+                | "unarmed"
+                | "family"
+                | "its"
+                | "their"
+                | "his"
+                | "her"
+                | "they"
+                | "who"
+                | "which"
+                | "while"
+                | "both"
+                | "each"
+                | "further"
+                | "additional"
+                | "another"
+                | "seriously"
+                | "critically"
+                | "fatally"
+                | "severely"
+                | "slightly"
+                | "badly"
+                | "total"
+                | "some"
+                | "ambushed"
+                | "attacked"
+                | "shot"
+                | "gunned"
+                | "hit"
+                | "targeted"
+                | "trapped"
+                | "caught"
+                | "stabbed"
+                | "burned"
+                | "beaten"
+                | "found"
+                | "reported"
+                | "confirmed"
+                | "believed"
+                | "feared"
+                | "said"
+                | "down"
+                | "allegedly"
+                | "then"
+                | "subsequently"
+                | "eventually"
+        )
+}
+
+/// Casualty statements of one sentence.
+pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
+    let toks = tokenize(text, sentence);
+    let quantities = find_quantities(text, &toks);
+    let mut out: Vec<Casualty> = Vec::new();
+    for (qi, q) in quantities.iter().enumerate() {
+        let head = toks
+            .get(q.token + 1)
+            .filter(|t| t.is_word())
+            .map(|t| t.text(text).to_ascii_lowercase());
+        // An active verb right before the number takes it as its object: "killed three villagers".
+        let start_tok = toks
+            .iter()
+            .position(|t| t.span.start >= q.span.start)
+            .unwrap_or(q.token);
+        let mut found: Option<(CasualtyKind, Span)> = start_tok
+            .checked_sub(1)
+            .map(|j| &toks[j])
+            .filter(|t| t.is_word())
+            .and_then(|t| casualty_verb(t.text(text)).map(|k| (k, t.span)))
+            .filter(|(k, _)| *k != CasualtyKind::Deployed);
+        // Look right: "11 soldiers have been killed", "20 dead", "2,000 troops".
+        let next_q = quantities.get(qi + 1).map_or(usize::MAX, |n| n.token);
+        for j in q.token + 1..toks.len().min(q.token + 9) {
+            if found.is_some() {
+                break;
+            }
+            if j >= next_q {
+                break;
+            }
+            let t = &toks[j];
+            if !t.is_word() {
+                if matches!(t.text(text), "," | ";" | "(" | ")") && j > q.token + 1 {
+                    break;
+                }
+                continue;
+            }
+            let w = t.text(text);
+            if let Some(k) = casualty_verb(w) {
+                // "2,000 troops to guard" counts deployed people; a following verb decides otherwise.
+                found = Some((k, t.span));
+                if k != CasualtyKind::Deployed {
+                    break;
+                }
+                continue;
+            }
+            if !is_filler(w, t, text) {
+                break;
+            }
+        }
+        // Look left: "killed 20 militants", "killing at least 11", "death toll rose to 30".
+        if found.is_none() {
+            let prev_q_end = if qi > 0 {
+                quantities[qi - 1].token + 1
+            } else {
+                0
+            };
+            for j in (prev_q_end..start_tok).rev().take(5) {
+                let t = &toks[j];
+                if !t.is_word() {
+                    break;
+                }
+                let w = t.text(text);
+                if let Some(k) = casualty_verb(w) {
+                    found = Some((k, t.span));
+                    break;
+                }
+                if !matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "rose"
+                        | "toll"
+                        | "to"
+                        | "reached"
+                        | "stood"
+                        | "at"
+                        | "of"
+                        | "leaving"
+                        | "left"
+                        | "claimed"
+                        | "the"
+                        | "and"
+                        | "injuring"
+                        | "wounding"
+                        | "some"
+                        | "including"
+                ) {
+                    break;
+                }
+            }
+        }
+        if let Some((kind, verb)) = found {
+            // Ages and durations: "a 25-year-old", "4 hours".
+            if head.as_deref().is_some_and(|h| {
+                matches!(
+                    h,
+                    "year"
+                        | "years"
+                        | "hours"
+                        | "hour"
+                        | "minutes"
+                        | "days"
+                        | "km"
+                        | "kilometers"
+                        | "kilometres"
+                        | "miles"
+                        | "percent"
+                )
+            }) {
+                continue;
+            }
+            out.push(Casualty {
+                kind,
+                count: q.value,
+                approx: q.approx,
+                quantity: q.span,
+                verb,
+                head,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn casualties(text: &str) -> Vec<(CasualtyKind, u32)> {
+        find_casualties(text, Span::new(0, text.len()))
+            .iter()
+            .map(|c| (c.kind, c.count))
+            .collect()
+    }
+
+    #[test]
+    fn casualty_table() {
+        use CasualtyKind::*;
+        let cases: &[(&str, &[(CasualtyKind, u32)])] = &[
+            (
+                "Since clashes erupted Friday in Qaim, at least 11 Iraqi soldiers have been killed and 21 more have been wounded.",
+                &[(Killed, 11), (Wounded, 21)],
+            ),
+            (
+                "Also, at least 20 militants were killed after Iraqi forces shelled areas.",
+                &[(Killed, 20)],
+            ),
+            (
+                "Around 70 Iraqi volunteers were ambushed and killed as they attempted to defend",
+                &[(Killed, 70)],
+            ),
+            (
+                "Iraq has deployed 2,000 troops to guard the dam",
+                &[(Deployed, 2000)],
+            ),
+            (
+                "Gunmen killed three villagers and wounded an elderly man",
+                &[(Killed, 3)],
+            ),
+            ("a dozen soldiers were killed", &[(Killed, 12)]),
+            ("dozens of people were injured", &[(Wounded, 12)]),
+            ("twenty-one people died", &[(Killed, 21)]),
+            ("The death toll rose to 35 on Monday.", &[(Killed, 35)]),
+            ("Police arrested 14 protesters.", &[(Arrested, 14)]),
+            ("a 25-year-old man was killed", &[]),
+            ("1e999 killed and 99999999999999999999 wounded", &[]),
+            ("close to half of those fled the city", &[]),
+            ("He said 1.6 million people lived there", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(casualties(text), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn qualifiers_are_kept() {
+        let text = "at least 11 soldiers and around 70 volunteers and close to 300 advisers";
+        let toks = tokenize(text, Span::new(0, text.len()));
+        let q: Vec<(u32, Approx)> = find_quantities(text, &toks)
+            .iter()
+            .map(|q| (q.value, q.approx))
+            .collect();
+        assert_eq!(
+            q,
+            vec![
+                (11, Approx::AtLeast),
+                (70, Approx::About),
+                (300, Approx::About)
+            ]
+        );
+    }
+}

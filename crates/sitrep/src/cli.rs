@@ -1,0 +1,150 @@
+//! Command-line interface: the raw arguments as clap parses them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// sitrep: conflict news in, sourced and geocoded event data out.
+///
+/// Exit status: 0 every document processed, 1 some documents skipped (each named on
+/// stderr with its reason), 2 nothing could be done.
+#[derive(Debug, Parser)]
+#[command(name = "sitrep", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Use a gazetteer built by `sitrep gazetteer import` instead of the bundled one.
+    #[arg(long, global = true, value_name = "FILE", env = "SITREP_GAZETTEER")]
+    pub gazetteer: Option<PathBuf>,
+    /// Print less on stderr (no summary, no progress).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Documents in, events out (stdout); nothing is stored.
+    Extract(ExtractArgs),
+    /// Place mentions of each document, resolved against the gazetteer.
+    Toponyms(ToponymsArgs),
+    /// Print the text of a document exactly as offsets refer to it.
+    Text(TextArgs),
+    /// Score outputs against gold files of the benchmark packs.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Build or inspect gazetteers.
+    #[command(subcommand)]
+    Gazetteer(GazetteerCommand),
+}
+
+/// Where documents come from.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// Files or directories (read recursively) of .txt, .html, .jsonl, RSS/Atom; `-` = JSONL on stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// JSONL file attaching id/published/source/... to plain files (by "file").
+    /// A `manifest.jsonl` at the top of a directory is used when this is not given.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum EventFormat {
+    #[default]
+    Jsonl,
+    Csv,
+    Geojson,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format: JSONL (contract §3), CSV in ACLED's column order, or GeoJSON.
+    #[arg(long, value_enum, default_value_t = EventFormat::Jsonl)]
+    pub format: EventFormat,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ToponymsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Resolve exactly the `toponyms` spans each input document gives (resolution-only).
+    #[arg(long)]
+    pub given_spans: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TextArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Only the document with this id (default: every document, separated by a header line).
+    #[arg(long)]
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Geoparsing: run `toponyms` on a pack and score it like ../shared/bench/score.py.
+    Toponyms(EvalArgs),
+    /// Events: run `extract` on a pack (acled-dev, gva-dev, plover-gsr) and score it.
+    Events(EvalArgs),
+    /// Classification: run `extract` on a pack (case2021-task2) and score the first event's type.
+    Classify(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Pack folder holding docs.jsonl and gold.jsonl.
+    #[arg(value_name = "PACK")]
+    pub pack: PathBuf,
+    /// Which documents to score: the fixed split of score.py (test = one key in five).
+    #[arg(long, value_enum, default_value_t = Split::All)]
+    pub split: Split,
+    /// Resolution-only geoparsing (`--given-spans`).
+    #[arg(long)]
+    pub resolution_only: bool,
+    /// Score at most this many documents (the first N of the split, in pack order).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the predictions (JSONL) here as well.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Split {
+    All,
+    Train,
+    Test,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GazetteerCommand {
+    /// Build a fuller gazetteer from a GeoNames dump (allCountries.txt format, plain or .gz),
+    /// on top of the bundled one; use it with `--gazetteer FILE`.
+    Import {
+        /// GeoNames TSV file (19 columns).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Where to write the compiled gazetteer.
+        #[arg(
+            long,
+            short,
+            value_name = "FILE",
+            default_value = "sitrep-gazetteer.bin"
+        )]
+        output: PathBuf,
+    },
+    /// Print the gazetteer's size and load time.
+    Stats,
+    /// Look a name up: every candidate entry, most populous first.
+    Lookup { name: String },
+}

@@ -1,0 +1,19 @@
+//! One module per command; each returns the exit status.
+
+mod gazetteer;
+mod text;
+mod toponyms;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+use crate::report::Status;
+
+pub fn run(cli: &Cli) -> Result<Status> {
+    match &cli.command {
+        Command::Toponyms(args) => toponyms::run(cli, args),
+        Command::Text(args) => text::run(cli, args),
+        Command::Gazetteer(cmd) => gazetteer::run(cli, cmd),
+        Command::Extract(_) | Command::Eval(_) => anyhow::bail!("not available in this build yet"),
+    }
+}

@@ -1,0 +1,27 @@
+//! The `sitrep` binary: command-line parsing, I/O and output formats around the pure
+//! pipeline of `sitrep-pipeline`.
+
+mod cli;
+mod commands;
+mod input;
+mod output;
+mod report;
+mod resources;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(&cli) {
+        Ok(status) => status.into(),
+        Err(e) => {
+            if output::is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("sitrep: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
