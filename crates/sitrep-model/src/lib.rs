@@ -16,8 +16,8 @@ pub use acled::{EventType, Plover, SubEventType};
 pub use document::{Document, Skipped, Span};
 pub use event::{EventRecord, Evidence, Place, Toponym, ToponymsLine};
 pub use store::{
-    Claim, ClaimKind, ControlPeriod, ControlPlace, Disagreement, DisagreementValue, Incident,
-    Verdict,
+    Claim, ClaimKind, ControlPeriod, ControlPlace, ControlReport, Disagreement, DisagreementValue,
+    Incident, Verdict,
 };
 
 /// ACLED actor categories ("inter" codes).

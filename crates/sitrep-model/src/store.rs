@@ -43,6 +43,20 @@ pub struct ControlPlace {
     pub longitude: f64,
 }
 
+/// A sentence saying who holds a place (or denying it): the raw material of control periods,
+/// alongside territorial events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ControlReport {
+    pub doc_id: String,
+    pub place: ControlPlace,
+    pub holder: String,
+    pub holder_inter: u8,
+    /// "ISIS doesn't control that town".
+    pub negated: bool,
+    pub date: Option<NaiveDate>,
+    pub evidence: crate::Evidence,
+}
+
 /// Who held a place from `since` until `until` (open-ended when `None`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ControlPeriod {

@@ -1,10 +1,23 @@
 //! sitrep's pure stages: text in, events out. No I/O: every input (document
 //! bytes, gazetteer, dictionaries, reference dates) arrives as an argument.
+//!
+//! Data flows one way: [`ingest`] reads bytes into a `Document`; [`sentences`] and
+//! [`tokens`] give spans; [`geocode`] finds and resolves place mentions; [`actors`],
+//! [`triggers`], [`dates`] and [`quantities`] find the other mentions; [`assemble`]
+//! codes them into `EventRecord`s (with [`classify`] scores) and control statements.
+//! [`Pipeline`] holds every stage's compiled data.
 
+pub mod actors;
+pub mod assemble;
+pub mod classify;
 pub mod dates;
 pub mod geo;
 pub mod geocode;
 pub mod ingest;
+mod pipeline;
 pub mod quantities;
 pub mod sentences;
 pub mod tokens;
+pub mod triggers;
+
+pub use pipeline::{Pipeline, PipelineError, PipelineSources};

@@ -32,6 +32,8 @@ pub enum Command {
     /// Score outputs against gold files of the benchmark packs.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Fit the event classifier on the train half of a pack (writes data/model/).
+    Train(TrainArgs),
     /// Build or inspect gazetteers.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
@@ -117,6 +119,16 @@ pub struct EvalArgs {
     /// Write the predictions (JSONL) here as well.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Pack folder holding docs.jsonl and gold.jsonl with ACLED event types (acled-dev).
+    #[arg(long, value_name = "PACK")]
+    pub pack: PathBuf,
+    /// Where the weight tables go.
+    #[arg(long, value_name = "DIR", default_value = "data/model")]
+    pub out_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -149,7 +149,8 @@ fn sources(
         let file = entry.path();
         // In a directory only document formats count; notes and READMEs are passed over.
         let format = match Format::from_path(file) {
-            Some(f) if !has_extension(file, "md") => f,
+            // Notes and READMEs are not documents; JSON documents come as .jsonl.
+            Some(f) if !has_extension(file, "md") && !has_extension(file, "json") => f,
             _ => {
                 notes.ignored_files.push(file.to_path_buf());
                 continue;

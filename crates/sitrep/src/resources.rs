@@ -5,7 +5,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use sitrep_gazetteer::Gazetteer;
+use sitrep_pipeline::actors::ActorSources;
 use sitrep_pipeline::geocode::{Lexicon, LexiconSources};
+use sitrep_pipeline::{Pipeline, PipelineSources};
 
 /// The bundled gazetteer, compiled at build time.
 pub static GAZETTEER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.bin"));
@@ -34,4 +36,22 @@ pub fn lexicon() -> Lexicon {
         not_places: include_str!("../../../data/lexicon/not_places.txt"),
         first_names: include_str!("../../../data/lexicon/first_names.txt"),
     })
+}
+
+/// The whole pipeline, built from the bundled dictionaries.
+pub fn pipeline(gazetteer_path: Option<&Path>) -> Result<Pipeline> {
+    let g = gazetteer(gazetteer_path)?;
+    let sources = PipelineSources {
+        actors: ActorSources {
+            state_forces: include_str!("../../../data/actors/state_forces.tsv"),
+            groups: include_str!("../../../data/actors/groups.tsv"),
+            generic: include_str!("../../../data/actors/generic.tsv"),
+            state_aliases: include_str!("../../../data/actors/state_aliases.tsv"),
+            ethnic_groups: include_str!("../../../data/actors/ethnic_groups.tsv"),
+        },
+        triggers: include_str!("../../../data/triggers/triggers.tsv"),
+        demonyms: include_str!("../../../data/gazetteer/demonyms.tsv"),
+    };
+    Pipeline::new(g, lexicon(), sources)
+        .context("building the pipeline from the bundled dictionaries")
 }

@@ -37,8 +37,14 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 impl Lexicon {
     pub fn new(src: LexiconSources<'_>) -> Self {
         let words = |t: &str| lines(t).map(str::to_lowercase).collect::<HashSet<_>>();
+        let common = words(src.common_words);
+        // "In", "May", "Will": given names that are mostly words are left to the word rules.
+        let first_names = words(src.first_names)
+            .into_iter()
+            .filter(|n| !common.contains(n))
+            .collect();
         Self {
-            common: words(src.common_words),
+            common,
             titles: words(src.person_titles),
             org_heads: words(src.org_heads),
             place_heads: lines(src.place_heads)
@@ -49,7 +55,7 @@ impl Lexicon {
                 .collect(),
             media: lines(src.media).map(fold).collect(),
             not_places: words(src.not_places),
-            first_names: words(src.first_names),
+            first_names,
         }
     }
 

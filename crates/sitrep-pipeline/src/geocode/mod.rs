@@ -32,6 +32,11 @@ pub enum MentionRole {
 pub struct Resolution {
     pub entry: u32,
     pub confidence: f64,
+    /// How much the rest of the document agrees: shares of votes for the entry's country
+    /// and province, containment patterns and closeness to the other places.
+    pub support: f64,
+    /// How many other mentions voted (0 when the mention is alone in its document).
+    pub context: f64,
 }
 
 /// One place mention in a document.
@@ -82,7 +87,25 @@ impl<'a> Geocoder<'a> {
             recognize::recognize_sentence(self.gazetteer, self.lexicon, &doc.text, *s, i, &mut out);
         }
         resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out);
+        // A one-word name whose best reading is a small place the rest of the story does not
+        // support is more likely a person or a word ("Maliki", "Obama"): resolve again without it.
+        let before = out.len();
+        out.retain(|m| !self.unsupported(&doc.text, m));
+        if out.len() < before {
+            resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out);
+        }
         out
+    }
+
+    fn unsupported(&self, text: &str, m: &PlaceMention) -> bool {
+        let Some(r) = m.resolved else { return true };
+        let e = self.gazetteer.entry(r.entry);
+        let one_word = !m.span.slice(text).contains(' ');
+        one_word
+            && matches!(e.kind, EntryKind::Place | EntryKind::Admin2)
+            && e.population < 100_000
+            && r.context >= 1.0
+            && r.support < 0.25
     }
 
     /// Resolved mentions for caller-given spans (each kept, resolved or not).
@@ -102,6 +125,8 @@ impl<'a> Geocoder<'a> {
                 m.resolved = Some(Resolution {
                     entry: focus,
                     confidence: 0.2,
+                    support: 0.0,
+                    context: 0.0,
                 });
                 m.fallback = true;
             }

@@ -292,13 +292,18 @@ pub(crate) fn resolve(
             .collect();
         choice = decide(&refined, &groups);
     }
-    for (m, (pick, conf)) in mentions
-        .iter_mut()
-        .zip(choice.picks.iter().zip(&choice.confidence))
-    {
-        m.resolved = pick.map(|ci| Resolution {
+    let spatial = coherence(gaz, cfg, mentions, &choice);
+    for (mi, m) in mentions.iter_mut().enumerate() {
+        let Some(ci) = choice.picks[mi] else { continue };
+        let e = gaz.entry(m.candidates[ci].entry());
+        let country = votes.country_share(mi, e.country);
+        let support =
+            country + votes.admin1_share(mi, e.admin1) + patterns[mi][ci] + spatial[mi][ci];
+        m.resolved = Some(Resolution {
             entry: m.candidates[ci].entry(),
-            confidence: *conf,
+            confidence: choice.confidence[mi],
+            support,
+            context: votes.total - votes.own_total[mi],
         });
     }
 }

@@ -1,8 +1,10 @@
 //! One module per command; each returns the exit status.
 
+mod extract;
 mod gazetteer;
 mod text;
 mod toponyms;
+mod train;
 
 use anyhow::Result;
 
@@ -14,6 +16,8 @@ pub fn run(cli: &Cli) -> Result<Status> {
         Command::Toponyms(args) => toponyms::run(cli, args),
         Command::Text(args) => text::run(cli, args),
         Command::Gazetteer(cmd) => gazetteer::run(cli, cmd),
-        Command::Extract(_) | Command::Eval(_) => anyhow::bail!("not available in this build yet"),
+        Command::Train(args) => train::run(cli, args),
+        Command::Extract(args) => extract::run(cli, args),
+        Command::Eval(_) => anyhow::bail!("not available in this build yet"),
     }
 }

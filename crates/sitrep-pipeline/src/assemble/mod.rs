@@ -1,0 +1,1101 @@
+//! Assembly: from a document's sentences, triggers, actors, places, dates and casualty
+//! counts to coded [`EventRecord`]s, each pointing at the sentences it rests on, plus the
+//! control statements ("ISIS controlled Qaim") that territorial control is derived from.
+//!
+//! Per sentence: triggers whose modality is asserted become candidate events; violent and
+//! other frames of one sentence merge into the most specific one, territorial frames give
+//! one event per place taken, political frames stand alone. Each candidate gets roles
+//! ([`roles`]), a site ([`places`]), a date, casualty counts and a coding ([`coding`]).
+//! Candidates then merge within the document and are ranked, main event first.
+
+pub mod coding;
+pub mod places;
+pub mod roles;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sitrep_gazetteer::{EntryKind, Gazetteer};
+use sitrep_model::{ControlPlace, ControlReport, Document, EventRecord, Evidence, Span, inter};
+
+use crate::actors::{Actor, ActorContext, ActorDictionary, ActorMention, Role};
+use crate::dates::{DateKind, DateMention, DateReader};
+use crate::geocode::{self, Geocoder, MentionRole, PlaceMention, place_of};
+use crate::quantities::{CasualtyKind, find_casualties};
+use crate::tokens::{Token, tokenize};
+use crate::triggers::{Frame, Modality, TriggerHit, TriggerSet, modality};
+use coding::{Coding, Victims, code, plover_of, victims_of_noun};
+use places::SiteMention;
+
+/// A statement of who holds a place, asserted or denied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlStatement {
+    pub place: u32,
+    pub holder: Actor,
+    /// "ISIS doesn't control that town".
+    pub negated: bool,
+    pub date: Option<NaiveDate>,
+    pub evidence: Span,
+}
+
+/// What extraction found in one document.
+#[derive(Debug, Clone, Default)]
+pub struct Extraction {
+    pub events: Vec<EventRecord>,
+    pub control: Vec<ControlReport>,
+}
+
+/// Everything assembly reads, borrowed from the pipeline.
+#[derive(Debug, Clone, Copy)]
+pub struct Assembler<'a> {
+    pub geocoder: Geocoder<'a>,
+    pub actors: &'a ActorDictionary,
+    pub triggers: &'a TriggerSet,
+    pub dates: &'a DateReader,
+}
+
+/// One event before it becomes a record.
+#[derive(Debug, Clone)]
+struct Candidate {
+    frame: Frame,
+    coding: Coding,
+    sentence: usize,
+    evidence: Span,
+    site: Option<Site>,
+    actor1: Option<Actor>,
+    actor2: Option<Actor>,
+    date: Option<(NaiveDate, u8)>,
+    fatalities: u32,
+    wounded: Option<u32>,
+    confidence: f64,
+    /// A capture said of places the sentence does not name ("three other towns fell"):
+    /// kept only to date and attribute the control statements that name them.
+    placeholder: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Site {
+    entry: u32,
+    precision: u8,
+}
+
+/// What a sentence offers to its events.
+struct SentenceFacts<'s> {
+    index: usize,
+    span: Span,
+    toks: Vec<Token>,
+    actors: Vec<ActorMention>,
+    sites: Vec<SiteMention>,
+    dates: Vec<DateMention>,
+    mentions: Vec<&'s PlaceMention>,
+}
+
+impl<'a> Assembler<'a> {
+    fn gaz(&self) -> &'a Gazetteer {
+        self.geocoder.gazetteer
+    }
+
+    /// Extracts the events and control statements of a document.
+    pub fn extract(&self, doc: &Document) -> Extraction {
+        let text = &doc.text;
+        let sentences: Vec<Span> = crate::sentences::split(text, Span::new(0, text.len()))
+            .into_iter()
+            .filter(|s| !doc.is_excluded(*s))
+            .collect();
+        let mentions = self.geocoder.mentions(doc, &sentences);
+        let doc_country = self.document_country(&mentions);
+        let country_iso = doc_country.map(|c| self.gaz().countries()[c as usize].iso2.to_string());
+        let ctx = ActorContext {
+            country: country_iso.as_deref(),
+            date: doc.published,
+        };
+        let focus = geocode::focus(self.gaz(), &mentions);
+        let mut salient = Salience::default();
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let mut control: Vec<ControlStatement> = Vec::new();
+        let mut last_site: Option<(usize, Site)> = None;
+        let mut last_date: Option<(usize, (NaiveDate, u8))> = None;
+        for (si, &span) in sentences.iter().enumerate() {
+            let toks = tokenize(text, span);
+            let sent_mentions: Vec<&PlaceMention> =
+                mentions.iter().filter(|m| m.sentence == si).collect();
+            // Actors are read in the country the sentence is about ("al-Nusra" in Syria).
+            let sentence_country = self
+                .sentence_country(&sent_mentions)
+                .map(|c| self.gaz().countries()[c as usize].iso2.to_string());
+            let sctx = ActorContext {
+                country: sentence_country.as_deref().or(ctx.country),
+                date: ctx.date,
+            };
+            let actors = self.actors.find(text, span, &sctx);
+            salient.observe(&actors);
+            let facts = SentenceFacts {
+                index: si,
+                span,
+                sites: places::sites(self.gaz(), text, &toks, &sent_mentions),
+                dates: self.dates.find(text, span, doc.published),
+                actors,
+                toks,
+                mentions: sent_mentions,
+            };
+            let before = candidates.len();
+            self.sentence_events(doc, &facts, &sctx, &salient, &mut candidates, &mut control);
+            // Sentences without a site or date of their own read them from the story so far.
+            for c in candidates[before..].iter_mut().filter(|c| !c.placeholder) {
+                if c.site.is_none()
+                    && let Some((at, site)) = last_site.filter(|(at, _)| si - at <= 2)
+                {
+                    let _ = at;
+                    c.site = Some(Site {
+                        entry: site.entry,
+                        precision: site.precision.max(2),
+                    });
+                    c.confidence *= 0.85;
+                }
+                if c.date.is_none()
+                    && let Some((_, d)) = last_date.filter(|(at, _)| si - at <= 3)
+                {
+                    c.date = Some(d);
+                }
+            }
+            if let Some(c) = candidates[before..]
+                .iter()
+                .rev()
+                .find(|c| c.site.is_some() && !c.frame.is_political())
+            {
+                last_site = c.site.map(|s| (si, s));
+            }
+            if let Some(d) = stated_date(&facts.dates) {
+                last_date = Some((si, d));
+            }
+        }
+        self.promote_control(&mut candidates, &control, &sentences);
+        for c in &mut candidates {
+            self.complete(c, doc, focus, doc_country);
+        }
+        let events = self.finish(doc, candidates);
+        let control = control
+            .into_iter()
+            .map(|c| self.control_report(doc, c))
+            .collect();
+        Extraction { events, control }
+    }
+
+    /// The country most of the document's places lie in.
+    fn document_country(&self, mentions: &[PlaceMention]) -> Option<u16> {
+        let mut votes: HashMap<u16, f64> = HashMap::new();
+        for m in mentions.iter().filter(|m| m.role != MentionRole::Embedded) {
+            if let Some(r) = m.resolved {
+                let e = self.gaz().entry(r.entry);
+                let w = match e.kind {
+                    EntryKind::Place | EntryKind::Admin2 => 1.0,
+                    EntryKind::Admin1 => 0.8,
+                    EntryKind::Country => 0.5,
+                    EntryKind::Region => 0.0,
+                };
+                *votes.entry(e.country).or_default() += w * r.confidence;
+            }
+        }
+        votes
+            .into_iter()
+            .filter(|(c, _)| *c != u16::MAX)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(c, _)| c)
+    }
+
+    /// The country of the first place the sentence names.
+    fn sentence_country(&self, mentions: &[&PlaceMention]) -> Option<u16> {
+        mentions
+            .iter()
+            .filter(|m| m.role == MentionRole::Place)
+            .filter_map(|m| m.resolved)
+            .map(|r| self.gaz().entry(r.entry))
+            .find(|e| {
+                matches!(
+                    e.kind,
+                    EntryKind::Place | EntryKind::Admin2 | EntryKind::Admin1
+                )
+            })
+            .map(|e| e.country)
+            .filter(|&c| c != u16::MAX)
+    }
+
+    fn sentence_events(
+        &self,
+        doc: &Document,
+        f: &SentenceFacts<'_>,
+        ctx: &ActorContext<'_>,
+        salient: &Salience,
+        out: &mut Vec<Candidate>,
+        control: &mut Vec<ControlStatement>,
+    ) {
+        let text = &doc.text;
+        if f.dates.iter().any(|d| d.kind == DateKind::Historical)
+            && !f.dates.iter().any(|d| d.kind != DateKind::Historical)
+        {
+            return; // background: "fighting against U.S. troops less than 10 years ago"
+        }
+        let hits = self.triggers.find(text, &f.toks);
+        let mut asserted: Vec<TriggerHit> = Vec::new();
+        for h in &hits {
+            match modality(text, &f.toks, h) {
+                Modality::Asserted => asserted.push(*h),
+                Modality::Negated if h.frame == Frame::Control => {
+                    // "ISIS doesn't control that town": the holder is denied, not asserted.
+                    for site in self.objects(f, h, text) {
+                        if let Some(holder) = self.holder(f, h, text, salient, ctx) {
+                            control.push(ControlStatement {
+                                place: site.entry,
+                                holder,
+                                negated: true,
+                                date: stated_date(&f.dates).map(|d| d.0).or(doc.published),
+                                evidence: f.span,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if asserted.is_empty() {
+            return;
+        }
+        let intervention = asserted
+            .iter()
+            .any(|h| matches!(h.frame, Frame::ProtestIntervene | Frame::ProtestForce));
+        // Territorial frames: one event (or control statement) per place.
+        for h in asserted.iter().filter(|h| h.frame.is_territorial()) {
+            self.territorial(doc, f, h, ctx, salient, out, control);
+        }
+        // Political acts stand alone.
+        for h in asserted.iter().filter(|h| h.frame.is_political()) {
+            let r = roles::roles(text, &f.toks, h, &f.actors);
+            let agent = r
+                .agent
+                .map(|i| self.resolve_generic(&f.actors[i], salient, ctx));
+            let patient = r
+                .patient
+                .map(|i| self.resolve_generic(&f.actors[i], salient, ctx));
+            out.push(Candidate {
+                frame: h.frame,
+                coding: code(h.frame, agent.as_ref(), Victims::Unknown, false),
+                sentence: f.index,
+                evidence: f.span,
+                site: self.nearest_site(f, h),
+                actor1: agent,
+                actor2: patient,
+                date: stated_date(&f.dates),
+                fatalities: 0,
+                wounded: None,
+                confidence: 0.5,
+                placeholder: false,
+            });
+        }
+        // The rest merge into the sentence's most specific frame.
+        let others: Vec<&TriggerHit> = asserted
+            .iter()
+            .filter(|h| !h.frame.is_territorial() && !h.frame.is_political())
+            .collect();
+        let Some(main) = others
+            .iter()
+            .max_by_key(|h| (h.frame.specificity(), std::cmp::Reverse(h.first)))
+            .copied()
+        else {
+            return;
+        };
+        let casualties = find_casualties(text, f.span);
+        let killed: u32 = casualties
+            .iter()
+            .filter(|c| c.kind == CasualtyKind::Killed)
+            .map(|c| c.count)
+            .sum();
+        let wounded: Option<u32> = casualties
+            .iter()
+            .filter(|c| c.kind == CasualtyKind::Wounded)
+            .map(|c| c.count)
+            .reduce(|a, b| a.saturating_add(b));
+        let mut victims = casualties
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.kind,
+                    CasualtyKind::Killed | CasualtyKind::Wounded | CasualtyKind::Abducted
+                )
+            })
+            .filter_map(|c| c.head.as_deref())
+            .map(victims_of_noun)
+            .find(|v| *v != Victims::Unknown)
+            .unwrap_or(Victims::Unknown);
+        // A frame made only of casualty words with nothing killed or hurt is no event.
+        if main.frame == Frame::Kill && killed == 0 && wounded.is_none() {
+            return;
+        }
+        let r = roles::roles(text, &f.toks, main, &f.actors);
+        // "The recent wave of attacks": an attack word with no victim, toll or place says nothing.
+        if matches!(main.frame, Frame::Attack | Frame::Clash)
+            && killed == 0
+            && wounded.is_none()
+            && r.patient.is_none()
+            && f.sites.is_empty()
+            && stated_date(&f.dates).is_none()
+        {
+            return;
+        }
+        let mut agent = r
+            .agent
+            .map(|i| self.resolve_generic(&f.actors[i], salient, ctx));
+        let mut patient = r
+            .patient
+            .map(|i| self.resolve_generic(&f.actors[i], salient, ctx));
+        if victims == Victims::Unknown
+            && let Some(p) = &patient
+        {
+            victims = if coding::is_armed(p) {
+                Victims::Armed
+            } else if p.inter == inter::CIVILIANS {
+                Victims::Civilians
+            } else {
+                Victims::Unknown
+            };
+        }
+        // Casualty-only sentences: the victims are the patient, whoever caused it is the agent.
+        if main.frame == Frame::Kill && roles::is_passive(text, &f.toks, main) && patient.is_none()
+        {
+            patient = agent.take();
+        }
+        let coding = code(main.frame, agent.as_ref(), victims, intervention);
+        let (actor1, actor2) = self.default_actors(coding, agent, patient, victims, salient, ctx);
+        let specific = main.frame.specificity() >= 5;
+        out.push(Candidate {
+            frame: main.frame,
+            coding,
+            sentence: f.index,
+            evidence: f.span,
+            site: self.nearest_site(f, main),
+            actor1,
+            actor2,
+            date: stated_date(&f.dates),
+            fatalities: killed,
+            wounded,
+            confidence: if specific { 0.75 } else { 0.6 },
+            placeholder: false,
+        });
+    }
+
+    /// Take/Control/Retake/Withdraw/Handover: one candidate per place; control statements too.
+    #[allow(clippy::too_many_arguments)]
+    fn territorial(
+        &self,
+        doc: &Document,
+        f: &SentenceFacts<'_>,
+        h: &TriggerHit,
+        ctx: &ActorContext<'_>,
+        salient: &Salience,
+        out: &mut Vec<Candidate>,
+        control: &mut Vec<ControlStatement>,
+    ) {
+        let text = &doc.text;
+        let r = roles::roles(text, &f.toks, h, &f.actors);
+        let agent = r
+            .agent
+            .map(|i| self.resolve_generic(&f.actors[i], salient, ctx));
+        let patient = r
+            .patient
+            .map(|i| self.resolve_generic(&f.actors[i], salient, ctx));
+        let objects = self.objects(f, h, text);
+        let date = stated_date(&f.dates);
+        match h.frame {
+            Frame::Control => {
+                let Some(holder) = self.holder(f, h, text, salient, ctx) else {
+                    return;
+                };
+                for site in objects {
+                    control.push(ControlStatement {
+                        place: site.entry,
+                        holder: holder.clone(),
+                        negated: false,
+                        date: date.map(|d| d.0),
+                        evidence: f.span,
+                    });
+                }
+            }
+            Frame::Withdraw | Frame::Handover => {
+                let withdrawer = if h.frame == Frame::Withdraw {
+                    agent.or(patient.clone())
+                } else {
+                    agent
+                };
+                let withdrawer = withdrawer.or_else(|| {
+                    ctx.country
+                        .map(|c| self.actors.compose(Role::Military, Some(c), ctx.date))
+                });
+                let sites = if objects.is_empty() {
+                    self.nearest_site(f, h).into_iter().collect()
+                } else {
+                    objects_sites(&objects)
+                };
+                for site in sites {
+                    out.push(Candidate {
+                        frame: h.frame,
+                        coding: code(h.frame, withdrawer.as_ref(), Victims::Unknown, false),
+                        sentence: f.index,
+                        evidence: f.span,
+                        site: Some(site),
+                        actor1: withdrawer.clone(),
+                        actor2: None,
+                        date,
+                        fatalities: 0,
+                        wounded: None,
+                        confidence: 0.6,
+                        placeholder: false,
+                    });
+                }
+            }
+            Frame::Take | Frame::Retake => {
+                // Without a named taker, the group the story is about took it.
+                let taker = agent.or_else(|| salient.non_state()).or_else(|| {
+                    ctx.country.map(|c| {
+                        self.actors
+                            .compose(Role::ArmedUnidentified, Some(c), ctx.date)
+                    })
+                });
+                let coding = code(h.frame, taker.as_ref(), Victims::Unknown, false);
+                let loser = patient.filter(|p| coding::is_armed(p));
+                if objects.is_empty() && h.frame == Frame::Take {
+                    out.push(Candidate {
+                        frame: h.frame,
+                        coding,
+                        sentence: f.index,
+                        evidence: f.span,
+                        site: None,
+                        actor1: taker.clone(),
+                        actor2: loser.clone(),
+                        date,
+                        fatalities: 0,
+                        wounded: None,
+                        confidence: 0.5,
+                        placeholder: true,
+                    });
+                }
+                for site in objects_sites(&objects) {
+                    if let Some(t) = &taker {
+                        control.push(ControlStatement {
+                            place: site.entry,
+                            holder: t.clone(),
+                            negated: false,
+                            date: date.map(|d| d.0),
+                            evidence: f.span,
+                        });
+                    }
+                    out.push(Candidate {
+                        frame: h.frame,
+                        coding,
+                        sentence: f.index,
+                        evidence: f.span,
+                        site: Some(site),
+                        actor1: taker.clone(),
+                        actor2: loser.clone(),
+                        date,
+                        fatalities: 0,
+                        wounded: None,
+                        confidence: if agent_named(&taker) { 0.8 } else { 0.6 },
+                        placeholder: false,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The places a territorial trigger is about: after an active verb, before a passive one.
+    fn objects(&self, f: &SentenceFacts<'_>, h: &TriggerHit, text: &str) -> Vec<SiteMention> {
+        let passive = roles::is_passive(text, &f.toks, h)
+            || f.toks[h.first].text(text).eq_ignore_ascii_case("fell")
+            || f.toks[h.first].text(text).eq_ignore_ascii_case("under");
+        let usable = |s: &&SiteMention| matches!(s.kind, EntryKind::Place | EntryKind::Admin2);
+        let clause_end = (h.last + 1..f.toks.len())
+            .find(|&j| {
+                matches!(f.toks[j].text(text), ";" | "." | "—")
+                    || f.toks[j].text(text).eq_ignore_ascii_case("said")
+            })
+            .map_or(f.span.end, |j| f.toks[j].span.start);
+        let after: Vec<SiteMention> = f
+            .sites
+            .iter()
+            .filter(usable)
+            .filter(|s| s.span.start >= f.toks[h.last].span.end && s.span.end <= clause_end)
+            .copied()
+            .collect();
+        let before: Vec<SiteMention> = f
+            .sites
+            .iter()
+            .filter(usable)
+            .filter(|s| s.span.end <= f.toks[h.first].span.start)
+            .copied()
+            .collect();
+        if passive || after.is_empty() {
+            // The nearest place before the trigger (a passive subject), else what follows.
+            if let Some(b) = before.last() {
+                return vec![*b];
+            }
+            return after;
+        }
+        after
+    }
+
+    /// Who holds the places of a control trigger: "by X", "of X", or the subject.
+    fn holder(
+        &self,
+        f: &SentenceFacts<'_>,
+        h: &TriggerHit,
+        text: &str,
+        salient: &Salience,
+        ctx: &ActorContext<'_>,
+    ) -> Option<Actor> {
+        let r = roles::roles(text, &f.toks, h, &f.actors);
+        let after_of = f
+            .actors
+            .iter()
+            .position(|a| a.span.start >= f.toks[h.last].span.end);
+        let pick = if f.toks[h.first].text(text).eq_ignore_ascii_case("under")
+            || roles::is_passive(text, &f.toks, h)
+        {
+            after_of.or(r.agent)
+        } else {
+            r.agent.or(r.patient)
+        };
+        pick.map(|i| self.resolve_generic(&f.actors[i], salient, ctx))
+    }
+
+    /// The site nearest to a trigger, preferring places over areas.
+    fn nearest_site(&self, f: &SentenceFacts<'_>, h: &TriggerHit) -> Option<Site> {
+        let t = f.toks[h.first].span.start;
+        let rank = |k: EntryKind| match k {
+            EntryKind::Place => 0,
+            EntryKind::Admin2 => 1,
+            EntryKind::Admin1 => 2,
+            EntryKind::Region => 3,
+            EntryKind::Country => 4,
+        };
+        f.sites
+            .iter()
+            .min_by_key(|s| (rank(s.kind), s.span.start.abs_diff(t)))
+            .map(|s| Site {
+                entry: s.entry,
+                precision: geocode::geo_precision(self.gaz().entry(s.entry)),
+            })
+    }
+
+    /// Generic mentions ("the militants", "security forces") name the actor salient in context.
+    fn resolve_generic(
+        &self,
+        m: &ActorMention,
+        salient: &Salience,
+        ctx: &ActorContext<'_>,
+    ) -> Actor {
+        if m.generic
+            && m.actor.role == Role::ArmedUnidentified
+            && let Some(a) = salient.non_state()
+        {
+            return a;
+        }
+        if m.generic
+            && matches!(m.actor.role, Role::Military | Role::Police)
+            && m.actor.country.is_none()
+        {
+            return self.actors.compose(m.actor.role, ctx.country, ctx.date);
+        }
+        m.actor.clone()
+    }
+
+    /// ACLED's default actors where the text names none.
+    fn default_actors(
+        &self,
+        coding: Coding,
+        agent: Option<Actor>,
+        patient: Option<Actor>,
+        victims: Victims,
+        salient: &Salience,
+        ctx: &ActorContext<'_>,
+    ) -> (Option<Actor>, Option<Actor>) {
+        use sitrep_model::SubEventType as S;
+        let compose = |role| self.actors.compose(role, ctx.country, ctx.date);
+        let Some(sub) = coding.sub_event_type else {
+            return (agent, patient);
+        };
+        match sub {
+            S::PeacefulProtest | S::ProtestWithIntervention => {
+                let p = agent
+                    .filter(|a| a.inter == inter::PROTESTERS)
+                    .unwrap_or_else(|| compose(Role::Protesters));
+                let police = if sub == S::ProtestWithIntervention {
+                    Some(patient.unwrap_or_else(|| compose(Role::Police)))
+                } else {
+                    None
+                };
+                (Some(p), police)
+            }
+            S::ExcessiveForceAgainstProtesters => {
+                let force = agent
+                    .filter(|a| a.inter == inter::STATE)
+                    .unwrap_or_else(|| compose(Role::Police));
+                (Some(force), Some(compose(Role::Protesters)))
+            }
+            S::ViolentDemonstration | S::MobViolence => {
+                let r = agent
+                    .filter(|a| a.inter == inter::RIOTERS)
+                    .unwrap_or_else(|| compose(Role::Rioters));
+                (Some(r), patient)
+            }
+            S::Attack | S::SexualViolence | S::AbductionForcedDisappearance => {
+                let a = agent
+                    .or_else(|| salient.non_state())
+                    .unwrap_or_else(|| compose(Role::ArmedUnidentified));
+                let v = patient
+                    .filter(|p| p.inter == inter::CIVILIANS)
+                    .unwrap_or_else(|| compose(Role::Civilians));
+                (Some(a), Some(v))
+            }
+            S::Arrests => {
+                let a = agent
+                    .filter(|a| a.inter == inter::STATE)
+                    .unwrap_or_else(|| compose(Role::Police));
+                (Some(a), patient)
+            }
+            S::ArmedClash => {
+                let (a, b) = match (agent, patient) {
+                    (Some(a), Some(b)) => (a, b),
+                    (Some(a), None) => {
+                        let b = if a.inter == inter::STATE {
+                            salient.non_state()
+                        } else {
+                            None
+                        }
+                        .unwrap_or_else(|| {
+                            if a.inter == inter::STATE {
+                                compose(Role::ArmedUnidentified)
+                            } else {
+                                compose(Role::Military)
+                            }
+                        });
+                        (a, b)
+                    }
+                    (None, Some(b)) => {
+                        let a = if b.inter == inter::STATE {
+                            salient
+                                .non_state()
+                                .unwrap_or_else(|| compose(Role::ArmedUnidentified))
+                        } else {
+                            compose(Role::Military)
+                        };
+                        (a, b)
+                    }
+                    (None, None) => (
+                        compose(Role::Military),
+                        salient
+                            .non_state()
+                            .unwrap_or_else(|| compose(Role::ArmedUnidentified)),
+                    ),
+                };
+                let _ = victims;
+                (Some(a), Some(b))
+            }
+            _ => {
+                let a = agent.or_else(|| salient.non_state());
+                (a, patient)
+            }
+        }
+    }
+
+    /// A control statement in the same story as a capture by the same actor is itself a
+    /// capture ("…fell Saturday to ISIS … were controlling Qaim, Rawa, Ana and Husaybah").
+    fn promote_control(
+        &self,
+        candidates: &mut Vec<Candidate>,
+        control: &[ControlStatement],
+        sentences: &[Span],
+    ) {
+        let mut takes_any: Vec<(usize, Option<(NaiveDate, u8)>, Option<Actor>)> = Vec::new();
+        for c in candidates.iter().filter(|c| c.frame == Frame::Take) {
+            takes_any.push((c.sentence, c.date, c.actor1.clone()));
+        }
+        let _ = self;
+        // Takes with no place of their own ("three other towns fell Saturday") count too.
+        for st in control
+            .iter()
+            .filter(|s| !s.negated && s.holder.inter != inter::STATE)
+        {
+            let Some(si) = sentences
+                .iter()
+                .position(|s| s.contains(st.evidence) || *s == st.evidence)
+            else {
+                continue;
+            };
+            let taken = candidates
+                .iter()
+                .any(|c| c.frame == Frame::Take && c.site.is_some_and(|s| s.entry == st.place));
+            if taken {
+                continue;
+            }
+            let related = takes_any.iter().rev().find(|(ts, _, a)| {
+                *ts <= si && si - ts <= 3 && a.as_ref().is_none_or(|a| a.name == st.holder.name)
+            });
+            if let Some((_, date, _)) = related {
+                candidates.push(Candidate {
+                    frame: Frame::Take,
+                    coding: code(Frame::Take, Some(&st.holder), Victims::Unknown, false),
+                    sentence: si,
+                    evidence: st.evidence,
+                    site: Some(Site {
+                        entry: st.place,
+                        precision: 1,
+                    }),
+                    actor1: Some(st.holder.clone()),
+                    actor2: None,
+                    date: *date,
+                    fatalities: 0,
+                    wounded: None,
+                    confidence: 0.55,
+                    placeholder: false,
+                });
+            }
+        }
+        // Captures said of unnamed "towns" are now covered by the promoted ones.
+        candidates.retain(|c| !c.placeholder);
+    }
+
+    /// Fills the site and date from the document when the sentence gave none.
+    fn complete(
+        &self,
+        c: &mut Candidate,
+        doc: &Document,
+        focus: Option<u32>,
+        doc_country: Option<u16>,
+    ) {
+        if c.site.is_none() && !c.frame.is_political() {
+            // The story's main place: ACLED's "near or part of" (2) or province (3) precision.
+            c.site = focus.map(|e| {
+                let entry = self.gaz().entry(e);
+                let precision = if matches!(entry.kind, EntryKind::Place | EntryKind::Admin2) {
+                    2
+                } else {
+                    3
+                };
+                Site {
+                    entry: e,
+                    precision,
+                }
+            });
+            c.confidence *= 0.8;
+        }
+        if let Some(site) = c.site
+            && self.gaz().entry(site.entry).kind == EntryKind::Country
+            && let Some(f) = focus
+                .filter(|&f| self.gaz().entry(f).country == self.gaz().entry(site.entry).country)
+        {
+            c.site = Some(Site {
+                entry: f,
+                precision: 3,
+            });
+        }
+        if c.date.is_none() {
+            // The report's date stands for "recently": a span, not a day.
+            c.date = doc.published.map(|d| (d, 2));
+        }
+        let _ = doc_country;
+    }
+
+    /// Merges repeated reports of one event in the document, ranks, and builds the records.
+    fn finish(&self, doc: &Document, mut candidates: Vec<Candidate>) -> Vec<EventRecord> {
+        // Merge: same coding, same place, same day.
+        let mut merged: Vec<(Candidate, Vec<Span>)> = Vec::new();
+        for c in candidates.drain(..) {
+            let key = |x: &Candidate| (x.coding, x.site.map(|s| s.entry), x.date.map(|d| d.0));
+            if let Some((m, ev)) = merged.iter_mut().find(|(m, _)| key(m) == key(&c)) {
+                if !ev.contains(&c.evidence) {
+                    ev.push(c.evidence);
+                }
+                m.fatalities = m.fatalities.max(c.fatalities);
+                m.wounded = m.wounded.max(c.wounded);
+                m.confidence = (m.confidence + 0.1).min(0.95);
+                if m.actor1.is_none() {
+                    m.actor1 = c.actor1;
+                }
+                if m.actor2.is_none() {
+                    m.actor2 = c.actor2;
+                }
+                continue;
+            }
+            let ev = vec![c.evidence];
+            merged.push((c, ev));
+        }
+        // Main event first: early, violent, deadly, confident.
+        merged.sort_by(|(a, _), (b, _)| {
+            salience(b)
+                .total_cmp(&salience(a))
+                .then(a.sentence.cmp(&b.sentence))
+        });
+        merged
+            .into_iter()
+            .map(|(c, mut ev)| {
+                ev.sort();
+                self.record(doc, c, &ev)
+            })
+            .collect()
+    }
+
+    fn control_report(&self, doc: &Document, c: ControlStatement) -> ControlReport {
+        let p = place_of(self.gaz(), c.place);
+        ControlReport {
+            doc_id: doc.id.clone(),
+            place: ControlPlace {
+                geonameid: p.geonameid,
+                location: p.name,
+                admin1: p.admin1,
+                country: p.country,
+                latitude: p.latitude,
+                longitude: p.longitude,
+            },
+            holder: c.holder.name,
+            holder_inter: c.holder.inter,
+            negated: c.negated,
+            date: c.date,
+            evidence: Evidence {
+                doc_id: doc.id.clone(),
+                start: c.evidence.start,
+                end: c.evidence.end,
+                text: c.evidence.slice(&doc.text).to_string(),
+            },
+        }
+    }
+
+    fn record(&self, doc: &Document, c: Candidate, evidence: &[Span]) -> EventRecord {
+        let place = c.site.map(|s| (s, place_of(self.gaz(), s.entry)));
+        let event_type = c.coding.event_type();
+        let plover = c.coding.plover.or(c.coding.sub_event_type.map(plover_of));
+        let evidence: Vec<Evidence> = evidence
+            .iter()
+            .map(|s| Evidence {
+                doc_id: doc.id.clone(),
+                start: s.start,
+                end: s.end,
+                text: s.slice(&doc.text).to_string(),
+            })
+            .collect();
+        let mut rec = EventRecord {
+            doc_id: doc.id.clone(),
+            event_id: String::new(),
+            event_date: c.date.map(|d| d.0),
+            time_precision: c.date.map(|d| d.1),
+            event_type,
+            sub_event_type: c.coding.sub_event_type,
+            plover,
+            inter1: c.actor1.as_ref().map_or(0, |a| a.inter),
+            inter2: c.actor2.as_ref().map_or(0, |a| a.inter),
+            actor1: c.actor1.map(|a| a.name),
+            actor2: c.actor2.map(|a| a.name),
+            country: place.as_ref().and_then(|(_, p)| p.country.clone()),
+            country_code: place.as_ref().and_then(|(_, p)| p.country_code.clone()),
+            admin1: place.as_ref().and_then(|(_, p)| p.admin1.clone()),
+            admin2: place.as_ref().and_then(|(_, p)| p.admin2.clone()),
+            location: place.as_ref().map(|(_, p)| p.name.clone()),
+            latitude: place.as_ref().map(|(_, p)| p.latitude),
+            longitude: place.as_ref().map(|(_, p)| p.longitude),
+            geo_precision: place.as_ref().map(|(s, _)| s.precision),
+            geonameid: place.as_ref().and_then(|(_, p)| p.geonameid),
+            fatalities: c.fatalities,
+            wounded: c.wounded,
+            notes: String::new(),
+            evidence,
+            confidence: (c.confidence * 1000.0).round() / 1000.0,
+        };
+        rec.notes = notes(&rec);
+        rec.event_id = event_id(&rec);
+        rec
+    }
+}
+
+fn objects_sites(objects: &[SiteMention]) -> Vec<Site> {
+    objects
+        .iter()
+        .map(|s| Site {
+            entry: s.entry,
+            precision: 1,
+        })
+        .collect()
+}
+
+fn agent_named(a: &Option<Actor>) -> bool {
+    a.as_ref().is_some_and(|a| a.role == Role::Named)
+}
+
+/// The first date the sentence states that is not background.
+fn stated_date(dates: &[DateMention]) -> Option<(NaiveDate, u8)> {
+    dates
+        .iter()
+        .find(|d| d.kind != DateKind::Historical)
+        .map(|d| (d.date, d.precision))
+}
+
+fn salience(c: &Candidate) -> f64 {
+    let violent = c.coding.sub_event_type.is_some_and(|s| s.is_violent());
+    let acled = c.coding.sub_event_type.is_some();
+    c.confidence
+        + if acled { 0.5 } else { 0.0 }
+        + if violent { 0.2 } else { 0.0 }
+        + 0.1 * f64::from(c.fatalities.min(1000) + 1).ln()
+        - 0.03 * c.sentence as f64
+}
+
+/// Named non-state actors mentioned so far, most mentioned first.
+#[derive(Debug, Default)]
+struct Salience {
+    counts: Vec<(Actor, usize)>,
+}
+
+impl Salience {
+    fn observe(&mut self, mentions: &[ActorMention]) {
+        for m in mentions
+            .iter()
+            .filter(|m| !m.generic && m.actor.role == Role::Named && m.actor.inter != inter::STATE)
+        {
+            if let Some(e) = self.counts.iter_mut().find(|(a, _)| a.name == m.actor.name) {
+                e.1 += 1;
+            } else {
+                self.counts.push((m.actor.clone(), 1));
+            }
+        }
+    }
+
+    fn non_state(&self) -> Option<Actor> {
+        self.counts
+            .iter()
+            .max_by_key(|(_, n)| *n)
+            .map(|(a, _)| a.clone())
+    }
+}
+
+/// A stable id: a hash of the document, the evidence and the coding.
+fn event_id(e: &EventRecord) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    let mut eat = |b: &[u8]| {
+        for &x in b {
+            h ^= u64::from(x);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    };
+    eat(e.doc_id.as_bytes());
+    for ev in &e.evidence {
+        eat(&ev.start.to_le_bytes());
+        eat(&ev.end.to_le_bytes());
+    }
+    eat(e.sub_event_type.map_or("", |s| s.as_str()).as_bytes());
+    eat(e.plover.map_or("", |p| p.as_str()).as_bytes());
+    eat(&e.geonameid.unwrap_or(0).to_le_bytes());
+    eat(e.location.as_deref().unwrap_or("").as_bytes());
+    format!("{}-{:012x}", e.doc_id, h & 0xffff_ffff_ffff)
+}
+
+/// One generated sentence summarising the event.
+pub fn notes(e: &EventRecord) -> String {
+    let when = e
+        .event_date
+        .map(|d| format!("On {}", d.format("%-d %B %Y")))
+        .unwrap_or_else(|| "On an unknown date".into());
+    let when = match e.time_precision {
+        Some(2) => when.replacen("On", "Around", 1),
+        Some(3) => e
+            .event_date
+            .map(|d| format!("In {}", d.format("%B %Y")))
+            .unwrap_or(when),
+        _ => when,
+    };
+    let place = match (&e.location, &e.admin1, &e.country) {
+        (Some(l), Some(a), Some(c)) if l != a => format!(" in {l} ({a}, {c})"),
+        (Some(l), _, Some(c)) => format!(" in {l} ({c})"),
+        (Some(l), _, None) => format!(" in {l}"),
+        _ => String::new(),
+    };
+    let a1 = e.actor1.as_deref().unwrap_or("an unidentified actor");
+    let what = match (e.sub_event_type, e.plover) {
+        (Some(s), _) => {
+            use sitrep_model::SubEventType as S;
+            let target = e
+                .actor2
+                .as_deref()
+                .map(|a| format!(" {a}"))
+                .unwrap_or_default();
+            match s {
+                S::NonStateActorOvertakesTerritory | S::GovernmentRegainsTerritory => {
+                    format!(
+                        "{a1} took control of the area{}",
+                        e.actor2
+                            .as_deref()
+                            .map(|a| format!(" from {a}"))
+                            .unwrap_or_default()
+                    )
+                }
+                S::NonViolentTransferOfTerritory => {
+                    format!("{a1} withdrew and control changed hands without fighting")
+                }
+                S::ArmedClash => format!(
+                    "{a1} clashed with{}",
+                    if target.is_empty() {
+                        " another armed group".into()
+                    } else {
+                        target
+                    }
+                ),
+                S::Attack => format!(
+                    "{a1} attacked{}",
+                    if target.is_empty() {
+                        " civilians".into()
+                    } else {
+                        target
+                    }
+                ),
+                S::PeacefulProtest => format!("{a1} demonstrated peacefully"),
+                S::ProtestWithIntervention => format!(
+                    "{a1} demonstrated and{} intervened",
+                    if target.is_empty() {
+                        " authorities".into()
+                    } else {
+                        target
+                    }
+                ),
+                S::Arrests => format!(
+                    "{a1} arrested{}",
+                    if target.is_empty() {
+                        " people".into()
+                    } else {
+                        target
+                    }
+                ),
+                other => format!(
+                    "{a1}: {}{}",
+                    other.as_str().to_lowercase(),
+                    if target.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" against{target}")
+                    }
+                ),
+            }
+        }
+        (None, Some(p)) => format!(
+            "{a1}: {}{}",
+            p.as_str().to_lowercase(),
+            e.actor2
+                .as_deref()
+                .map(|a| format!(" ({a})"))
+                .unwrap_or_default()
+        ),
+        (None, None) => a1.to_string(),
+    };
+    let toll = match (e.fatalities, e.wounded) {
+        (0, None | Some(0)) => String::new(),
+        (f, Some(w)) if w > 0 => format!("; {f} killed, {w} wounded"),
+        (f, _) => format!("; {f} killed"),
+    };
+    format!("{when}{place}, {what}{toll}.")
+}

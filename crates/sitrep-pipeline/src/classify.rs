@@ -1,0 +1,279 @@
+//! A linear event-type classifier over word n-grams: multinomial logistic regression,
+//! trained by `sitrep train` on the train half of the public packs, stored as a sparse
+//! weight table (`data/model/`). It scores a text (a sentence or a short report) over
+//! labels — ACLED event types and sub-event types — and assembly combines those scores
+//! with its rules, so every event still rests on its evidence sentences.
+
+use std::collections::HashMap;
+
+/// Features of a text: lowercase word unigrams and bigrams, digits folded to `0`.
+pub fn features(text: &str) -> Vec<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            w.chars()
+                .map(|c| if c.is_ascii_digit() { '0' } else { c })
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+        .collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len() * 2 + 1);
+    out.push("<bias>".to_string());
+    for (i, w) in words.iter().enumerate() {
+        out.push(w.clone());
+        let prev = if i == 0 { "<s>" } else { &words[i - 1] };
+        out.push(format!("{prev} {w}"));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A trained model: per feature, sparse weights over labels.
+#[derive(Debug, Clone, Default)]
+pub struct LinearModel {
+    pub labels: Vec<String>,
+    weights: HashMap<String, Vec<(u16, f32)>>,
+}
+
+/// Training settings.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainConfig {
+    pub epochs: usize,
+    pub learning_rate: f32,
+    pub l2: f32,
+    /// Features seen in fewer examples are dropped.
+    pub min_count: usize,
+    /// Weights smaller than this are dropped from the stored model.
+    pub prune: f32,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            epochs: 12,
+            learning_rate: 0.5,
+            l2: 1e-6,
+            min_count: 2,
+            prune: 0.02,
+        }
+    }
+}
+
+fn softmax_in_place(v: &mut [f32]) {
+    let max = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0.0;
+    for x in v.iter_mut() {
+        *x = (*x - max).exp();
+        sum += *x;
+    }
+    if sum > 0.0 {
+        for x in v.iter_mut() {
+            *x /= sum;
+        }
+    }
+}
+
+impl LinearModel {
+    /// Trains on `(text, label)` examples. Deterministic: examples are visited in a fixed
+    /// shuffled order derived from their index.
+    pub fn train(examples: &[(String, String)], cfg: TrainConfig) -> Self {
+        let mut labels: Vec<String> = examples.iter().map(|(_, l)| l.clone()).collect();
+        labels.sort();
+        labels.dedup();
+        let label_ix: HashMap<&str, usize> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.as_str(), i))
+            .collect();
+        let feats: Vec<Vec<String>> = examples.iter().map(|(t, _)| features(t)).collect();
+        let mut df: HashMap<&str, usize> = HashMap::new();
+        for f in &feats {
+            for x in f {
+                *df.entry(x.as_str()).or_default() += 1;
+            }
+        }
+        let mut vocab: Vec<&str> = df
+            .iter()
+            .filter(|(_, n)| **n >= cfg.min_count)
+            .map(|(k, _)| *k)
+            .collect();
+        vocab.sort();
+        let fix: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+        let k = labels.len();
+        let mut w = vec![0f32; vocab.len() * k];
+        let data: Vec<(Vec<usize>, usize)> = feats
+            .iter()
+            .zip(examples)
+            .map(|(f, (_, l))| {
+                (
+                    f.iter()
+                        .filter_map(|x| fix.get(x.as_str()).copied())
+                        .collect(),
+                    label_ix[l.as_str()],
+                )
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        let mut scores = vec![0f32; k];
+        for epoch in 0..cfg.epochs {
+            // A fixed permutation per epoch (multiplicative hashing of the index).
+            order.sort_by_key(|&i| {
+                (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15 ^ (epoch as u64 + 1)) >> 7
+            });
+            let lr = cfg.learning_rate / (1.0 + epoch as f32);
+            for &i in &order {
+                let (fs, y) = &data[i];
+                scores.iter_mut().for_each(|s| *s = 0.0);
+                for &f in fs {
+                    let row = &w[f * k..(f + 1) * k];
+                    for (s, x) in scores.iter_mut().zip(row) {
+                        *s += x;
+                    }
+                }
+                softmax_in_place(&mut scores);
+                for &f in fs {
+                    let row = &mut w[f * k..(f + 1) * k];
+                    for (c, x) in row.iter_mut().enumerate() {
+                        let grad = scores[c] - if c == *y { 1.0 } else { 0.0 };
+                        *x -= lr * (grad + cfg.l2 * *x);
+                    }
+                }
+            }
+        }
+        let mut weights = HashMap::new();
+        for (fi, f) in vocab.iter().enumerate() {
+            let row: Vec<(u16, f32)> = w[fi * k..(fi + 1) * k]
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| x.abs() >= cfg.prune)
+                .map(|(c, x)| (c as u16, (x * 1000.0).round() / 1000.0))
+                .collect();
+            if !row.is_empty() {
+                weights.insert((*f).to_string(), row);
+            }
+        }
+        Self { labels, weights }
+    }
+
+    /// Label probabilities for a text, in `labels` order.
+    pub fn predict(&self, text: &str) -> Vec<f32> {
+        let mut scores = vec![0f32; self.labels.len()];
+        for f in features(text) {
+            if let Some(row) = self.weights.get(&f) {
+                for &(c, x) in row {
+                    if let Some(s) = scores.get_mut(c as usize) {
+                        *s += x;
+                    }
+                }
+            }
+        }
+        softmax_in_place(&mut scores);
+        scores
+    }
+
+    /// The probability of each label, as a map.
+    pub fn predict_map(&self, text: &str) -> HashMap<&str, f32> {
+        self.labels
+            .iter()
+            .map(String::as_str)
+            .zip(self.predict(text))
+            .collect()
+    }
+
+    /// The stored form: a `labels` line, then `feature<TAB>label-index:weight,...` lines.
+    pub fn to_tsv(&self) -> String {
+        let mut out = String::new();
+        out.push_str("# sitrep linear event classifier: word uni/bigram features, multinomial logistic regression\n");
+        out.push_str("labels\t");
+        out.push_str(&self.labels.join("|"));
+        out.push('\n');
+        let mut keys: Vec<&String> = self.weights.keys().collect();
+        keys.sort();
+        for k in keys {
+            let row = &self.weights[k];
+            let cells: Vec<String> = row.iter().map(|(c, x)| format!("{c}:{x}")).collect();
+            out.push_str(k);
+            out.push('\t');
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Reads [`LinearModel::to_tsv`] output; malformed lines are errors with their number.
+    pub fn from_tsv(tsv: &str) -> Result<Self, String> {
+        let mut labels = Vec::new();
+        let mut weights = HashMap::new();
+        for (i, line) in tsv.lines().enumerate() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (k, v) = line
+                .split_once('\t')
+                .ok_or_else(|| format!("model line {}: no tab", i + 1))?;
+            if k == "labels" && labels.is_empty() {
+                labels = v.split('|').map(str::to_string).collect();
+                continue;
+            }
+            let mut row = Vec::new();
+            for cell in v.split(',') {
+                let (c, x) = cell
+                    .split_once(':')
+                    .ok_or_else(|| format!("model line {}: bad cell {cell:?}", i + 1))?;
+                let c: u16 = c
+                    .parse()
+                    .map_err(|_| format!("model line {}: bad label index", i + 1))?;
+                let x: f32 = x
+                    .parse()
+                    .map_err(|_| format!("model line {}: bad weight", i + 1))?;
+                row.push((c, x));
+            }
+            weights.insert(k.to_string(), row);
+        }
+        if labels.is_empty() {
+            return Err("model has no labels line".into());
+        }
+        Ok(Self { labels, weights })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_a_separable_toy_problem_and_round_trips() {
+        let ex: Vec<(String, String)> = [
+            ("police arrested two men", "Arrests"),
+            ("police arrested a suspect", "Arrests"),
+            ("protesters marched peacefully", "Peaceful protest"),
+            ("students marched and protested", "Peaceful protest"),
+            ("police arrested protesters", "Arrests"),
+            ("farmers protested peacefully", "Peaceful protest"),
+        ]
+        .iter()
+        .map(|(t, l)| (t.to_string(), l.to_string()))
+        .collect();
+        let m = LinearModel::train(
+            &ex,
+            TrainConfig {
+                min_count: 1,
+                prune: 0.0,
+                ..TrainConfig::default()
+            },
+        );
+        let p = m.predict_map("the police arrested five");
+        assert!(p["Arrests"] > 0.6, "{p:?}");
+        let back = LinearModel::from_tsv(&m.to_tsv()).expect("model reads back");
+        assert_eq!(back.labels, m.labels);
+        let q = back.predict_map("the police arrested five");
+        assert!((q["Arrests"] - p["Arrests"]).abs() < 0.01);
+        assert!(LinearModel::from_tsv("labels\ta|b\nx\t0:zz").is_err());
+    }
+}

@@ -1,0 +1,526 @@
+//! Event triggers: words and phrases that announce an event ("seized control", "shelled",
+//! "protesters"), each naming a [`Frame`]; and the modality around them (negated,
+//! hypothetical, reported).
+
+use std::collections::HashMap;
+
+use sitrep_model::Span;
+
+use crate::tokens::Token;
+
+/// What kind of happening a trigger announces, before actors decide the ACLED type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Frame {
+    Take,
+    Control,
+    Retake,
+    Withdraw,
+    Handover,
+    Clash,
+    Airstrike,
+    Shelling,
+    Ied,
+    Suicide,
+    Grenade,
+    Chemical,
+    Attack,
+    Kill,
+    Abduct,
+    Sexual,
+    Protest,
+    ProtestIntervene,
+    ProtestForce,
+    Riot,
+    Mob,
+    Arrest,
+    Agreement,
+    Hq,
+    Loot,
+    Disrupt,
+    GroupChange,
+    Deploy,
+    Request,
+    Demand,
+    Reject,
+    Aid,
+    Threaten,
+    Accuse,
+    Disapprove,
+    Sanction,
+    Consult,
+    Support,
+    Investigate,
+    Cooperate,
+    Concede,
+    Agree,
+}
+
+impl Frame {
+    fn parse(s: &str) -> Option<Self> {
+        use Frame::*;
+        Some(match s {
+            "take" => Take,
+            "control" => Control,
+            "retake" => Retake,
+            "withdraw" => Withdraw,
+            "handover" => Handover,
+            "clash" => Clash,
+            "airstrike" => Airstrike,
+            "shelling" => Shelling,
+            "ied" => Ied,
+            "suicide" => Suicide,
+            "grenade" => Grenade,
+            "chemical" => Chemical,
+            "attack" => Attack,
+            "kill" => Kill,
+            "abduct" => Abduct,
+            "sexual" => Sexual,
+            "protest" => Protest,
+            "protest_intervene" => ProtestIntervene,
+            "protest_force" => ProtestForce,
+            "riot" => Riot,
+            "mob" => Mob,
+            "arrest" => Arrest,
+            "agreement" => Agreement,
+            "hq" => Hq,
+            "loot" => Loot,
+            "disrupt" => Disrupt,
+            "group_change" => GroupChange,
+            "deploy" => Deploy,
+            "request" => Request,
+            "demand" => Demand,
+            "reject" => Reject,
+            "aid" => Aid,
+            "threaten" => Threaten,
+            "accuse" => Accuse,
+            "disapprove" => Disapprove,
+            "sanction" => Sanction,
+            "consult" => Consult,
+            "support" => Support,
+            "investigate" => Investigate,
+            "cooperate" => Cooperate,
+            "concede" => Concede,
+            "agree" => Agree,
+            _ => return None,
+        })
+    }
+
+    /// Political acts that ACLED does not code (PLOVER only).
+    pub fn is_political(self) -> bool {
+        use Frame::*;
+        matches!(
+            self,
+            Request
+                | Demand
+                | Reject
+                | Aid
+                | Threaten
+                | Accuse
+                | Disapprove
+                | Sanction
+                | Consult
+                | Support
+                | Investigate
+                | Cooperate
+                | Concede
+                | Agree
+        )
+    }
+
+    /// Frames that change who holds a place.
+    pub fn is_territorial(self) -> bool {
+        matches!(
+            self,
+            Frame::Take | Frame::Control | Frame::Retake | Frame::Withdraw | Frame::Handover
+        )
+    }
+
+    /// How specific the frame is: when several frames share a sentence, the most specific
+    /// one names the event and the others add to it ("shelled … 20 killed").
+    pub fn specificity(self) -> u8 {
+        use Frame::*;
+        match self {
+            Chemical | Suicide | Airstrike | Grenade | Ied | Shelling => 9,
+            ProtestForce => 9,
+            Sexual | Abduct => 8,
+            Riot | Mob => 7,
+            ProtestIntervene => 7,
+            Protest => 6,
+            Clash => 6,
+            Attack => 5,
+            Arrest | Loot | Disrupt | Hq | Agreement | GroupChange => 4,
+            Kill => 3,
+            Take | Retake | Withdraw | Handover | Control => 2,
+            Deploy => 2,
+            _ => 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Word(String),
+    Prefix(String),
+    Gap,
+}
+
+/// A trigger found in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TriggerHit {
+    pub frame: Frame,
+    pub span: Span,
+    /// Token indices (inclusive) within the sentence's tokens.
+    pub first: usize,
+    pub last: usize,
+}
+
+/// The compiled trigger lexicon (`data/triggers/triggers.tsv`).
+#[derive(Debug, Clone, Default)]
+pub struct TriggerSet {
+    /// Patterns indexed by their first word (or prefix) for a quick start check.
+    by_first: HashMap<String, Vec<(Frame, Vec<Part>)>>,
+    prefixes: Vec<(String, Frame, Vec<Part>)>,
+}
+
+/// An error in the trigger file, with its line.
+#[derive(Debug, thiserror::Error)]
+#[error("triggers.tsv line {line}: {reason}")]
+pub struct TriggerDataError {
+    pub line: usize,
+    pub reason: String,
+}
+
+impl TriggerSet {
+    pub fn parse(tsv: &str) -> Result<Self, TriggerDataError> {
+        let mut set = TriggerSet::default();
+        let mut header_seen = false;
+        for (i, line) in tsv.lines().enumerate() {
+            let line = line.trim_end();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if !header_seen {
+                header_seen = true;
+                continue;
+            }
+            let (frame, pattern) = line.split_once('\t').ok_or_else(|| TriggerDataError {
+                line: i + 1,
+                reason: "expected frame<TAB>pattern".into(),
+            })?;
+            let frame = Frame::parse(frame.trim()).ok_or_else(|| TriggerDataError {
+                line: i + 1,
+                reason: format!("unknown frame {frame:?}"),
+            })?;
+            let parts: Vec<Part> = pattern
+                .split_whitespace()
+                .map(|w| match w {
+                    "_" => Part::Gap,
+                    w if w.ends_with('*') => Part::Prefix(w.trim_end_matches('*').to_string()),
+                    w => Part::Word(w.to_string()),
+                })
+                .collect();
+            match parts.first() {
+                Some(Part::Word(w)) => set
+                    .by_first
+                    .entry(w.clone())
+                    .or_default()
+                    .push((frame, parts)),
+                Some(Part::Prefix(p)) => set.prefixes.push((p.clone(), frame, parts)),
+                _ => {
+                    return Err(TriggerDataError {
+                        line: i + 1,
+                        reason: "a pattern must start with a word".into(),
+                    });
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    /// Triggers of a sentence, longest first at each position, not overlapping.
+    pub fn find(&self, text: &str, toks: &[Token]) -> Vec<TriggerHit> {
+        let lower: Vec<String> = toks.iter().map(|t| t.text(text).to_lowercase()).collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            let mut best: Option<(usize, Frame)> = None;
+            let mut consider = |frame: Frame, parts: &[Part]| {
+                if let Some(end) = match_at(&lower, toks, i, parts)
+                    && best.is_none_or(|(e, _)| end > e)
+                {
+                    best = Some((end, frame));
+                }
+            };
+            if let Some(cands) = self.by_first.get(&lower[i]) {
+                for (frame, parts) in cands {
+                    consider(*frame, parts);
+                }
+            }
+            for (prefix, frame, parts) in &self.prefixes {
+                if lower[i].starts_with(prefix.as_str()) {
+                    consider(*frame, parts);
+                }
+            }
+            if let Some((end, frame)) = best {
+                out.push(TriggerHit {
+                    frame,
+                    span: Span::new(toks[i].span.start, toks[end].span.end),
+                    first: i,
+                    last: end,
+                });
+                i = end + 1;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+}
+
+/// The index of the last token matched when `parts` match from token `i`.
+fn match_at(lower: &[String], toks: &[Token], i: usize, parts: &[Part]) -> Option<usize> {
+    fn go(
+        lower: &[String],
+        toks: &[Token],
+        i: usize,
+        parts: &[Part],
+        last: usize,
+    ) -> Option<usize> {
+        let Some((part, rest)) = parts.split_first() else {
+            return Some(last);
+        };
+        match part {
+            Part::Gap => {
+                // The gap takes no word, or one word.
+                go(lower, toks, i, rest, last).or_else(|| {
+                    (i < lower.len() && toks[i].is_word())
+                        .then_some(())
+                        .and_then(|()| go(lower, toks, i + 1, rest, i))
+                })
+            }
+            Part::Word(w) => (i < lower.len() && lower[i] == *w)
+                .then_some(())
+                .and_then(|()| go(lower, toks, i + 1, rest, i)),
+            Part::Prefix(p) => (i < lower.len() && lower[i].starts_with(p.as_str()))
+                .then_some(())
+                .and_then(|()| go(lower, toks, i + 1, rest, i)),
+        }
+    }
+    go(lower, toks, i, parts, i)
+}
+
+/// Whether a trigger reports something that happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modality {
+    Asserted,
+    /// "ISIS doesn't control that town", "no clashes were reported".
+    Negated,
+    /// "could now march on Baghdad", "vowed to", "it will fall to ISIS", "if the tribes do not help".
+    Hypothetical,
+}
+
+const NEGATORS: &[&str] = &[
+    "not", "n't", "never", "no", "neither", "nor", "without", "denied", "doesn't", "didn't",
+    "don't", "hasn't", "haven't", "wasn't", "weren't", "isn't", "aren't", "cannot", "won't",
+    "wouldn't",
+];
+const HEDGES: &[&str] = &[
+    "could",
+    "would",
+    "might",
+    "may",
+    "will",
+    "shall",
+    "if",
+    "unless",
+    "threaten",
+    "threatened",
+    "threatens",
+    "vowed",
+    "vow",
+    "vows",
+    "plan",
+    "plans",
+    "planned",
+    "planning",
+    "intend",
+    "intends",
+    "aim",
+    "aims",
+    "expected",
+    "expect",
+    "possibility",
+    "possibilities",
+    "fear",
+    "fears",
+    "feared",
+    "risk",
+    "danger",
+    "potential",
+    "likely",
+    "whether",
+    "want",
+    "wants",
+    "wanted",
+    "prepare",
+    "preparing",
+    "ready",
+    "able",
+    "capable",
+    "seek",
+    "seeking",
+    "seeks",
+    "attempt",
+    "attempted",
+    "attempting",
+    "try",
+    "tried",
+    "trying",
+    "hope",
+    "hopes",
+    "should",
+    "prevent",
+    "avoid",
+    "warned",
+    "warn",
+    "must",
+    "difficult",
+    "until",
+    "before",
+    "unable",
+    "called",
+    "calls",
+    "asked",
+    "requested",
+    "request",
+    "urged",
+    "demanded",
+    "appealed",
+    "support",
+    "form",
+];
+
+/// Words that end the clause a modal word governs.
+fn clause_break(w: &str) -> bool {
+    matches!(
+        w,
+        "," | ";"
+            | ":"
+            | "."
+            | "and"
+            | "but"
+            | "while"
+            | "after"
+            | "since"
+            | "as"
+            | "when"
+            | "said"
+            | "told"
+            | "—"
+            | "–"
+            | "("
+            | ")"
+    )
+}
+
+/// The modality of a trigger: a negator or hedge in the same clause, up to eight words before it.
+pub fn modality(text: &str, toks: &[Token], hit: &TriggerHit) -> Modality {
+    let mut j = hit.first;
+    let mut steps = 0;
+    let mut found = Modality::Asserted;
+    while j > 0 && steps < 8 {
+        j -= 1;
+        steps += 1;
+        let w = toks[j].text(text).to_lowercase();
+        if clause_break(&w) {
+            break;
+        }
+        let w = w.replace('’', "'");
+        if NEGATORS.contains(&w.as_str()) || w.ends_with("n't") {
+            found = Modality::Negated;
+            break;
+        }
+        if HEDGES.contains(&w.as_str()) {
+            found = Modality::Hypothetical;
+            break;
+        }
+    }
+    // Nominal negation right after: "no casualties", handled above; "failed to".
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokens::tokenize;
+
+    fn set() -> TriggerSet {
+        TriggerSet::parse(include_str!("../../../data/triggers/triggers.tsv"))
+            .expect("trigger data loads")
+    }
+
+    fn hits(text: &str) -> Vec<(Frame, String, Modality)> {
+        let toks = tokenize(text, Span::new(0, text.len()));
+        set()
+            .find(text, &toks)
+            .iter()
+            .map(|h| {
+                (
+                    h.frame,
+                    h.span.slice(text).to_string(),
+                    modality(text, &toks, h),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn trigger_table() {
+        use Frame::*;
+        use Modality::*;
+        let cases: &[(&str, &[(Frame, &str, Modality)])] = &[
+            (
+                "A strategic border crossing fell Saturday to the control of ISIS militants.",
+                &[(Take, "fell Saturday to the control", Asserted)],
+            ),
+            (
+                "ISIS doesn't control that town, he added.",
+                &[(Control, "control", Negated)],
+            ),
+            (
+                "the militants could now march from the west",
+                &[(Protest, "march", Hypothetical)],
+            ),
+            (
+                "Iraqi forces shelled areas",
+                &[(Shelling, "shelled", Asserted)],
+            ),
+            (
+                "a suicide bomber blew himself up",
+                &[
+                    (Suicide, "suicide bomber", Asserted),
+                    (Suicide, "blew himself up", Asserted),
+                ],
+            ),
+            (
+                "Police fired tear gas to disperse the protesters",
+                &[
+                    (ProtestIntervene, "tear gas", Asserted),
+                    (ProtestIntervene, "disperse", Asserted),
+                    (Protest, "protesters", Asserted),
+                ],
+            ),
+            (
+                "Iraq's military withdrew overnight from Haditha",
+                &[(Withdraw, "withdrew", Asserted)],
+            ),
+        ];
+        for (text, want) in cases {
+            let want: Vec<(Frame, String, Modality)> = want
+                .iter()
+                .map(|(f, s, m)| (*f, s.to_string(), *m))
+                .collect();
+            assert_eq!(hits(text), want, "{text:?}");
+        }
+    }
+}
