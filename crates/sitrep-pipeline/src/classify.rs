@@ -277,3 +277,60 @@ mod tests {
         assert!(LinearModel::from_tsv("labels\ta|b\nx\t0:zz").is_err());
     }
 }
+
+/// The two heads the assembly stage uses: ACLED event type (trained on every report) and
+/// sub-event type (trained on the reports coded with one), combined so that a sub-event
+/// type's score includes its event type's.
+#[derive(Debug, Clone)]
+pub struct EventClassifier {
+    types: LinearModel,
+    subs: LinearModel,
+}
+
+impl EventClassifier {
+    pub fn new(types: LinearModel, subs: LinearModel) -> Self {
+        Self { types, subs }
+    }
+
+    /// Log-scores of every sub-event type for a text, best first.
+    pub fn scores(&self, text: &str) -> Vec<(sitrep_model::SubEventType, f32)> {
+        let tp = self.types.predict_map(text);
+        let sp = self.subs.predict(text);
+        let mut out: Vec<(sitrep_model::SubEventType, f32)> = self
+            .subs
+            .labels
+            .iter()
+            .zip(sp)
+            .filter_map(|(l, p)| {
+                let s = sitrep_model::SubEventType::parse(l)?;
+                let t = tp.get(s.event_type().as_str()).copied().unwrap_or(1e-6);
+                Some((s, p.max(1e-6).ln() + t.max(1e-6).ln()))
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
+    }
+
+    /// The probability that the text reports an event of the given type.
+    pub fn type_probability(&self, text: &str, t: sitrep_model::EventType) -> f32 {
+        self.types
+            .predict_map(text)
+            .get(t.as_str())
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// The sub-event type for a text, given what the rules found: the rules' choice gets a
+    /// bonus (in log space), so the classifier overrides it only when clearly more likely.
+    pub fn refine(
+        &self,
+        text: &str,
+        rule: Option<sitrep_model::SubEventType>,
+        bonus: f32,
+    ) -> Option<(sitrep_model::SubEventType, f32)> {
+        self.scores(text)
+            .into_iter()
+            .map(|(s, score)| (s, score + if Some(s) == rule { bonus } else { 0.0 }))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+}

@@ -6,6 +6,7 @@ use sitrep_model::{Document, Span, Toponym};
 
 use crate::actors::{ActorDataError, ActorDictionary, ActorSources, CountryNames};
 use crate::assemble::{Assembler, Extraction};
+use crate::classify::{EventClassifier, LinearModel};
 use crate::dates::DateReader;
 use crate::geocode::{Geocoder, Lexicon};
 use crate::sentences;
@@ -18,6 +19,8 @@ pub enum PipelineError {
     Actors(#[from] ActorDataError),
     #[error(transparent)]
     Triggers(#[from] TriggerDataError),
+    #[error("event classifier: {0}")]
+    Classifier(String),
 }
 
 /// The texts of the dictionaries the pipeline is built from.
@@ -27,6 +30,8 @@ pub struct PipelineSources<'a> {
     pub triggers: &'a str,
     /// `data/gazetteer/demonyms.tsv`: `key<TAB>demonym` (rows keyed by ISO2 are countries).
     pub demonyms: &'a str,
+    /// The event classifier's weight tables (event type, sub-event type), when bundled.
+    pub classifier: Option<(&'a str, &'a str)>,
 }
 
 /// Every stage's compiled data.
@@ -37,6 +42,7 @@ pub struct Pipeline {
     pub actors: ActorDictionary,
     pub triggers: TriggerSet,
     pub dates: DateReader,
+    pub classifier: Option<EventClassifier>,
 }
 
 impl Pipeline {
@@ -50,6 +56,13 @@ impl Pipeline {
             actors: ActorDictionary::new(src.actors, &countries)?,
             triggers: TriggerSet::parse(src.triggers)?,
             dates: DateReader::new(),
+            classifier: match src.classifier {
+                Some((types, subs)) => Some(EventClassifier::new(
+                    LinearModel::from_tsv(types).map_err(PipelineError::Classifier)?,
+                    LinearModel::from_tsv(subs).map_err(PipelineError::Classifier)?,
+                )),
+                None => None,
+            },
             gazetteer,
             lexicon,
         })
@@ -65,6 +78,7 @@ impl Pipeline {
             actors: &self.actors,
             triggers: &self.triggers,
             dates: &self.dates,
+            classifier: self.classifier.as_ref(),
         }
     }
 

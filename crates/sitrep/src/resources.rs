@@ -41,6 +41,10 @@ pub fn lexicon() -> Lexicon {
 /// The whole pipeline, built from the bundled dictionaries.
 pub fn pipeline(gazetteer_path: Option<&Path>) -> Result<Pipeline> {
     let g = gazetteer(gazetteer_path)?;
+    let types = gunzip(include_bytes!("../../../data/model/event_type.tsv.gz"))
+        .context("event type model")?;
+    let subs = gunzip(include_bytes!("../../../data/model/sub_event_type.tsv.gz"))
+        .context("sub-event type model")?;
     let sources = PipelineSources {
         actors: ActorSources {
             state_forces: include_str!("../../../data/actors/state_forces.tsv"),
@@ -51,7 +55,14 @@ pub fn pipeline(gazetteer_path: Option<&Path>) -> Result<Pipeline> {
         },
         triggers: include_str!("../../../data/triggers/triggers.tsv"),
         demonyms: include_str!("../../../data/gazetteer/demonyms.tsv"),
+        classifier: Some((&types, &subs)),
     };
     Pipeline::new(g, lexicon(), sources)
         .context("building the pipeline from the bundled dictionaries")
+}
+
+fn gunzip(bytes: &[u8]) -> Result<String> {
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(bytes), &mut out)?;
+    Ok(out)
 }

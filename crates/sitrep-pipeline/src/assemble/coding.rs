@@ -181,3 +181,36 @@ pub fn plover_of(s: SubEventType) -> Plover {
         S::ChangeToGroupActivity => Plover::Mobilize,
     }
 }
+
+/// The frame that typically announces a sub-event type (for events the classifier found
+/// where no trigger matched).
+pub fn frame_of(s: SubEventType) -> Frame {
+    use SubEventType as S;
+    match s {
+        S::ArmedClash => Frame::Clash,
+        S::GovernmentRegainsTerritory => Frame::Retake,
+        S::NonStateActorOvertakesTerritory => Frame::Take,
+        S::ChemicalWeapon => Frame::Chemical,
+        S::AirDroneStrike => Frame::Airstrike,
+        S::SuicideBomb => Frame::Suicide,
+        S::ShellingArtilleryMissileAttack => Frame::Shelling,
+        S::RemoteExplosiveLandmineIed => Frame::Ied,
+        S::Grenade => Frame::Grenade,
+        S::SexualViolence => Frame::Sexual,
+        S::Attack => Frame::Attack,
+        S::AbductionForcedDisappearance => Frame::Abduct,
+        S::PeacefulProtest => Frame::Protest,
+        S::ProtestWithIntervention => Frame::ProtestIntervene,
+        S::ExcessiveForceAgainstProtesters => Frame::ProtestForce,
+        S::ViolentDemonstration => Frame::Riot,
+        S::MobViolence => Frame::Mob,
+        S::Agreement => Frame::Agreement,
+        S::Arrests => Frame::Arrest,
+        S::ChangeToGroupActivity => Frame::GroupChange,
+        S::DisruptedWeaponsUse => Frame::Disrupt,
+        S::HeadquartersOrBaseEstablished => Frame::Hq,
+        S::LootingPropertyDestruction => Frame::Loot,
+        S::NonViolentTransferOfTerritory => Frame::Handover,
+        S::Other => Frame::Deploy,
+    }
+}

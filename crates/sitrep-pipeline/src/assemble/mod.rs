@@ -19,6 +19,7 @@ use sitrep_gazetteer::{EntryKind, Gazetteer};
 use sitrep_model::{ControlPlace, ControlReport, Document, EventRecord, Evidence, Span, inter};
 
 use crate::actors::{Actor, ActorContext, ActorDictionary, ActorMention, Role};
+use crate::classify::EventClassifier;
 use crate::dates::{DateKind, DateMention, DateReader};
 use crate::geocode::{self, Geocoder, MentionRole, PlaceMention, place_of};
 use crate::quantities::{CasualtyKind, find_casualties};
@@ -52,6 +53,7 @@ pub struct Assembler<'a> {
     pub actors: &'a ActorDictionary,
     pub triggers: &'a TriggerSet,
     pub dates: &'a DateReader,
+    pub classifier: Option<&'a EventClassifier>,
 }
 
 /// One event before it becomes a record.
@@ -79,10 +81,18 @@ struct Site {
     precision: u8,
 }
 
+/// The classifier alone codes a report only when this sure of its event type.
+const FALLBACK_MIN_PROBABILITY: f32 = 0.5;
+
+/// How much (in log-probability) the classifier must beat the rules' coding by.
+const RULE_BONUS: f32 = 1.5;
+
 /// What a sentence offers to its events.
 struct SentenceFacts<'s> {
     index: usize,
     span: Span,
+    /// End of the following sentence: the classifier reads the two together.
+    next_end: usize,
     toks: Vec<Token>,
     actors: Vec<ActorMention>,
     sites: Vec<SiteMention>,
@@ -132,6 +142,7 @@ impl<'a> Assembler<'a> {
             let facts = SentenceFacts {
                 index: si,
                 span,
+                next_end: sentences.get(si + 1).map_or(span.end, |n| n.end),
                 sites: places::sites(self.gaz(), text, &toks, &sent_mentions),
                 dates: self.dates.find(text, span, doc.published),
                 actors,
@@ -170,6 +181,14 @@ impl<'a> Assembler<'a> {
             }
         }
         self.promote_control(&mut candidates, &control, &sentences);
+        let ruled = candidates
+            .iter()
+            .any(|c| c.coding.sub_event_type.is_some() && !c.placeholder);
+        if !ruled
+            && let Some(c) = self.classifier_fallback(doc, &sentences, &mentions, &ctx, &salient)
+        {
+            candidates.push(c);
+        }
         for c in &mut candidates {
             self.complete(c, doc, focus, doc_country);
         }
@@ -363,7 +382,10 @@ impl<'a> Assembler<'a> {
         {
             patient = agent.take();
         }
-        let coding = code(main.frame, agent.as_ref(), victims, intervention);
+        let mut coding = code(main.frame, agent.as_ref(), victims, intervention);
+        if let Some(refined) = self.refine(text, f, coding) {
+            coding = refined;
+        }
         let (actor1, actor2) = self.default_actors(coding, agent, patient, victims, salient, ctx);
         let specific = main.frame.specificity() >= 5;
         out.push(Candidate {
@@ -380,6 +402,95 @@ impl<'a> Assembler<'a> {
             confidence: if specific { 0.75 } else { 0.6 },
             placeholder: false,
         });
+    }
+
+    /// A report no trigger matched may still describe an event in words the rules do not
+    /// know: the classifier reads its opening and, when confident, codes it.
+    fn classifier_fallback(
+        &self,
+        doc: &Document,
+        sentences: &[Span],
+        mentions: &[PlaceMention],
+        ctx: &ActorContext<'_>,
+        salient: &Salience,
+    ) -> Option<Candidate> {
+        let clf = self.classifier?;
+        let text = &doc.text;
+        let first = *sentences.iter().find(|s| s.len() > 20)?;
+        let si = sentences.iter().position(|s| *s == first)?;
+        let window = Span::new(
+            first.start,
+            sentences.get(si + 1).map_or(first.end, |n| n.end),
+        );
+        let (sub, _) = *clf.scores(window.slice(text)).first()?;
+        let p = clf.type_probability(window.slice(text), sub.event_type());
+        if p < FALLBACK_MIN_PROBABILITY {
+            return None;
+        }
+        let toks = tokenize(text, first);
+        let sent_mentions: Vec<&PlaceMention> =
+            mentions.iter().filter(|m| m.sentence == si).collect();
+        let sites = places::sites(self.gaz(), text, &toks, &sent_mentions);
+        let actors = self.actors.find(text, window, ctx);
+        let agent = actors
+            .first()
+            .map(|a| self.resolve_generic(a, salient, ctx));
+        let patient = actors.get(1).map(|a| self.resolve_generic(a, salient, ctx));
+        let casualties = find_casualties(text, window);
+        let killed = casualties
+            .iter()
+            .filter(|c| c.kind == CasualtyKind::Killed)
+            .map(|c| c.count)
+            .sum();
+        let coding = Coding {
+            sub_event_type: Some(sub),
+            plover: None,
+        };
+        let (actor1, actor2) =
+            self.default_actors(coding, agent, patient, Victims::Unknown, salient, ctx);
+        let rank = |k: EntryKind| match k {
+            EntryKind::Place => 0,
+            EntryKind::Admin2 => 1,
+            EntryKind::Admin1 => 2,
+            EntryKind::Region => 3,
+            EntryKind::Country => 4,
+        };
+        let site = sites
+            .iter()
+            .min_by_key(|s| (rank(s.kind), s.span.start))
+            .map(|s| Site {
+                entry: s.entry,
+                precision: geocode::geo_precision(self.gaz().entry(s.entry)),
+            });
+        Some(Candidate {
+            frame: coding::frame_of(sub),
+            coding,
+            sentence: si,
+            evidence: first,
+            site,
+            actor1,
+            actor2,
+            date: stated_date(&self.dates.find(text, window, doc.published)),
+            fatalities: killed,
+            wounded: None,
+            confidence: 0.4 * f64::from(p),
+            placeholder: false,
+        })
+    }
+
+    /// The classifier's reading of the sentence (and the one after it), with the rules'
+    /// coding favoured: it overrides the rules only when clearly more likely.
+    fn refine(&self, text: &str, f: &SentenceFacts<'_>, coding: Coding) -> Option<Coding> {
+        let clf = self.classifier?;
+        let window = Span::new(f.span.start, f.next_end.max(f.span.end));
+        let (sub, _) = clf.refine(window.slice(text), coding.sub_event_type, RULE_BONUS)?;
+        if Some(sub) == coding.sub_event_type {
+            return None;
+        }
+        Some(Coding {
+            sub_event_type: Some(sub),
+            plover: None,
+        })
     }
 
     /// Take/Control/Retake/Withdraw/Handover: one candidate per place; control statements too.

@@ -109,6 +109,10 @@ impl<'a> Geocoder<'a> {
     }
 
     /// Resolved mentions for caller-given spans (each kept, resolved or not).
+    ///
+    /// The places recognised elsewhere in the text take part in resolution as context (a
+    /// "Berlin" in a story that also names Connecticut towns), but only the given spans are
+    /// returned.
     pub fn given(&self, doc: &Document, sentences: &[Span], spans: &[Span]) -> Vec<PlaceMention> {
         let mut out: Vec<PlaceMention> = spans
             .iter()
@@ -117,10 +121,47 @@ impl<'a> Geocoder<'a> {
                 recognize::mention_for_span(self.gazetteer, self.lexicon, &doc.text, span, sentence)
             })
             .collect();
-        resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out);
+        let given = out.len();
+        let mut context = Vec::new();
+        for (i, s) in sentences.iter().enumerate() {
+            recognize::recognize_sentence(
+                self.gazetteer,
+                self.lexicon,
+                &doc.text,
+                *s,
+                i,
+                &mut context,
+            );
+        }
+        // Recognised context counts for less than the spans the caller vouches for.
+        out.extend(
+            context
+                .into_iter()
+                .filter(|m| !spans.iter().any(|g| g.overlaps(m.full_span)))
+                .map(|mut m| {
+                    m.weak = true;
+                    m
+                }),
+        );
+        // Resolution reads mentions in text order (for "X, Y" patterns); keep the given ones findable.
+        let mut order: Vec<usize> = (0..out.len()).collect();
+        order.sort_by_key(|&i| out[i].span.start);
+        let mut sorted: Vec<(usize, PlaceMention)> =
+            order.into_iter().map(|i| (i, out[i].clone())).collect();
+        let mut mentions: Vec<PlaceMention> = sorted.iter().map(|(_, m)| m.clone()).collect();
+        resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut mentions);
+        for ((i, m), resolved) in sorted.iter_mut().zip(mentions) {
+            *m = resolved;
+            let _ = i;
+        }
+        sorted.sort_by_key(|(i, _)| *i);
+        let mut out: Vec<PlaceMention> = sorted.into_iter().map(|(_, m)| m).collect();
+        let context_mentions = out.split_off(given);
+        let focus_entry =
+            focus(self.gazetteer, &out).or_else(|| focus(self.gazetteer, &context_mentions));
         // Streets, buildings and other names the gazetteer lacks lie, most likely, in the place
         // the story is about.
-        if let Some(focus) = focus(self.gazetteer, &out) {
+        if let Some(focus) = focus_entry {
             for m in out.iter_mut().filter(|m| m.resolved.is_none()) {
                 m.resolved = Some(Resolution {
                     entry: focus,

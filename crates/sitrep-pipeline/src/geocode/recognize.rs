@@ -445,7 +445,13 @@ fn partial_lookup(gaz: &Gazetteer, lex: &Lexicon, name: &str) -> (Vec<Posting>, 
             {
                 continue;
             }
-            let postings = gaz.lookup(&part.join(" "));
+            // Only main names: a fragment matching some place's alternate name ("Tirah" of
+            // "Tirah Valley") is too weak to stand for the whole.
+            let postings: Vec<Posting> = gaz
+                .lookup(&part.join(" "))
+                .into_iter()
+                .filter(|p| p.is_primary())
+                .collect();
             if !postings.is_empty() {
                 let hint = words
                     .get(start + len)

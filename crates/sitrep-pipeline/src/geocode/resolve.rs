@@ -141,6 +141,7 @@ impl Votes {
         };
         for (m, p) in mentions.iter().zip(probs) {
             let weight = match m.role {
+                MentionRole::Place if m.weak => 0.5,
                 MentionRole::Place => 1.0,
                 MentionRole::Demonym => 0.7,
                 MentionRole::Embedded => 0.4,

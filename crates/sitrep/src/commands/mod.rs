@@ -1,5 +1,6 @@
 //! One module per command; each returns the exit status.
 
+mod eval;
 mod extract;
 mod gazetteer;
 mod text;
@@ -18,6 +19,6 @@ pub fn run(cli: &Cli) -> Result<Status> {
         Command::Gazetteer(cmd) => gazetteer::run(cli, cmd),
         Command::Train(args) => train::run(cli, args),
         Command::Extract(args) => extract::run(cli, args),
-        Command::Eval(_) => anyhow::bail!("not available in this build yet"),
+        Command::Eval(cmd) => eval::run(cli, cmd),
     }
 }
