@@ -311,6 +311,16 @@ impl EventClassifier {
         out
     }
 
+    /// The probability of each event type for a text.
+    pub fn type_probabilities(&self, text: &str) -> Vec<(sitrep_model::EventType, f32)> {
+        self.types
+            .labels
+            .iter()
+            .zip(self.types.predict(text))
+            .filter_map(|(l, p)| Some((sitrep_model::EventType::parse(l)?, p)))
+            .collect()
+    }
+
     /// The probability that the text reports an event of the given type.
     pub fn type_probability(&self, text: &str, t: sitrep_model::EventType) -> f32 {
         self.types

@@ -273,126 +273,248 @@ fn casualty_verb(w: &str) -> Option<CasualtyKind> {
     })
 }
 
-/// Words that may stand between a number and its verb ("11 Iraqi soldiers have been killed").
-fn is_filler(w: &str, t: &Token, text: &str) -> bool {
-    let l = w.to_ascii_lowercase();
-    t.is_capitalized(text)
-        || matches!(
-            l.as_str(),
-            "people"
-                | "persons"
-                | "person"
-                | "civilians"
-                | "civilian"
-                | "soldiers"
-                | "soldier"
-                | "militants"
-                | "militant"
-                | "fighters"
-                | "police"
-                | "policemen"
-                | "officers"
-                | "troops"
-                | "members"
-                | "more"
-                | "others"
-                | "other"
-                | "were"
-                | "was"
-                | "have"
-                | "has"
-                | "had"
-                | "been"
-                | "are"
-                | "is"
-                | "reportedly"
-                | "also"
-                | "and"
-                | "at"
-                | "least"
-                | "in"
-                | "the"
-                | "of"
-                | "security"
-                | "army"
-                | "government"
-                | "pro"
-                | "rebels"
-                | "insurgents"
-                | "gunmen"
-                | "attackers"
-                | "villagers"
-                | "residents"
-                | "men"
-                | "women"
-                | "children"
-                | "students"
-                | "protesters"
-                | "demonstrators"
-                | "workers"
-                | "volunteers"
-                | "extremists"
-                | "jihadists"
-                | "bystanders"
-                | "passengers"
-                | "personnel"
-                | "guards"
-                | "servicemen"
-                | "left"
-                | "later"
-                | "all"
-                | "being"
-                | "initially"
-                | "suspected"
-                | "alleged"
-                | "armed"
-                | "local"
-                | "unarmed"
-                | "family"
-                | "its"
-                | "their"
-                | "his"
-                | "her"
-                | "they"
-                | "who"
-                | "which"
-                | "while"
-                | "both"
-                | "each"
-                | "further"
-                | "additional"
-                | "another"
-                | "seriously"
-                | "critically"
-                | "fatally"
-                | "severely"
-                | "slightly"
-                | "badly"
-                | "total"
-                | "some"
-                | "ambushed"
-                | "attacked"
-                | "shot"
-                | "gunned"
-                | "hit"
-                | "targeted"
-                | "trapped"
-                | "caught"
-                | "stabbed"
-                | "burned"
-                | "beaten"
-                | "found"
-                | "reported"
-                | "confirmed"
-                | "believed"
-                | "feared"
-                | "said"
-                | "down"
-                | "allegedly"
-                | "then"
-                | "subsequently"
-                | "eventually"
+/// Words that may stand between a number and its verb ("11 Iraqi soldiers have been
+/// killed", "1 suspected Mungiki member killed"): anything but a word that opens another
+/// clause.
+fn is_filler(w: &str, _t: &Token, _text: &str) -> bool {
+    !matches!(
+        w.to_ascii_lowercase().as_str(),
+        "who"
+            | "which"
+            | "that"
+            | "when"
+            | "after"
+            | "before"
+            | "while"
+            | "but"
+            | "because"
+            | "as"
+            | "since"
+            | "if"
+            | "during"
+            | "following"
+            | "despite"
+            | "although"
+            | "where"
+            | "said"
+            | "says"
+            | "told"
+            | "reported"
+            | "according"
+            | "than"
+            | "per"
+    )
+}
+
+/// Counted things that are not people ("88 animals stolen", "30 houses razed").
+fn is_non_person(head: &str) -> bool {
+    matches!(
+        head,
+        "animals"
+            | "cattle"
+            | "goats"
+            | "sheep"
+            | "camels"
+            | "cows"
+            | "livestock"
+            | "donkeys"
+            | "houses"
+            | "homes"
+            | "huts"
+            | "shops"
+            | "vehicles"
+            | "cars"
+            | "buses"
+            | "trucks"
+            | "buildings"
+            | "rounds"
+            | "bullets"
+            | "kg"
+            | "kilograms"
+            | "tonnes"
+            | "tons"
+            | "acres"
+            | "hectares"
+            | "km"
+            | "kilometres"
+            | "kilometers"
+            | "miles"
+            | "metres"
+            | "meters"
+            | "hours"
+            | "days"
+            | "weeks"
+            | "months"
+            | "years"
+            | "minutes"
+            | "percent"
+            | "per"
+            | "times"
+            | "shillings"
+            | "dollars"
+            | "rupees"
+            | "taka"
+            | "million"
+            | "billion"
+            | "rockets"
+            | "mortars"
+            | "shells"
+            | "bombs"
+            | "grenades"
+            | "weapons"
+            | "guns"
+            | "rifles"
+    )
+}
+
+/// Singular people an unnumbered killing verb may name ("Police kill youth", "a man was killed").
+fn is_singular_person(w: &str) -> bool {
+    matches!(
+        w,
+        "man"
+            | "woman"
+            | "person"
+            | "civilian"
+            | "soldier"
+            | "officer"
+            | "policeman"
+            | "policewoman"
+            | "boy"
+            | "girl"
+            | "child"
+            | "youth"
+            | "student"
+            | "rider"
+            | "driver"
+            | "resident"
+            | "villager"
+            | "farmer"
+            | "trader"
+            | "herder"
+            | "worker"
+            | "teacher"
+            | "militant"
+            | "fighter"
+            | "rebel"
+            | "raider"
+            | "bandit"
+            | "suspect"
+            | "reservist"
+            | "guard"
+            | "leader"
+            | "activist"
+            | "supporter"
+            | "journalist"
+            | "commander"
+            | "member"
+            | "businessman"
+            | "shopkeeper"
+            | "teenager"
+            | "pastor"
+            | "priest"
+            | "imam"
+            | "cleric"
+            | "doctor"
+            | "nurse"
+            | "chief"
+            | "elder"
+            | "councillor"
+            | "councilor"
+            | "politician"
+            | "candidate"
+            | "rustler"
+            | "thief"
+            | "robber"
+            | "criminal"
+            | "gangster"
+            | "smuggler"
+            | "trooper"
+            | "jawan"
+            | "constable"
+            | "cop"
+            | "informer"
+            | "informant"
+            | "girlfriend"
+            | "wife"
+            | "husband"
+            | "son"
+            | "daughter"
+            | "mother"
+            | "father"
+            | "brother"
+            | "sister"
+            | "lawyer"
+            | "judge"
+            | "official"
+    )
+}
+
+/// "Police kill youth", "a man was shot dead", "killing a soldier": one death the text does
+/// not count with a number.
+fn singular_killing(text: &str, toks: &[Token]) -> Option<Casualty> {
+    let lower: Vec<String> = toks
+        .iter()
+        .map(|t| t.text(text).to_ascii_lowercase())
+        .collect();
+    let is_kill = |w: &str| {
+        matches!(
+            w,
+            "kill"
+                | "kills"
+                | "killed"
+                | "killing"
+                | "murdered"
+                | "murder"
+                | "lynched"
+                | "beheaded"
         )
+    };
+    for (i, w) in lower.iter().enumerate() {
+        if !is_kill(w) {
+            continue;
+        }
+        // Object after the verb: "kill (a|one|the)? [adj]* youth".
+        let mut j = i + 1;
+        let mut steps = 0;
+        while j < lower.len() && steps < 4 {
+            let x = lower[j].as_str();
+            if is_singular_person(x) {
+                return Some(Casualty {
+                    kind: CasualtyKind::Killed,
+                    count: 1,
+                    approx: Approx::Exact,
+                    quantity: toks[j].span,
+                    verb: toks[i].span,
+                    head: Some(x.to_string()),
+                });
+            }
+            if !toks[j].is_word()
+                || x.ends_with('s') && x.len() > 3 && !matches!(x, "suspected" | "unidentified")
+            {
+                break;
+            }
+            j += 1;
+            steps += 1;
+        }
+        // Subject before a passive: "a man was killed", "one officer was shot dead".
+        if w == "killed" || w == "murdered" || w == "lynched" || w == "beheaded" {
+            let back: Vec<usize> = (i.saturating_sub(6)..i).rev().collect();
+            let passive = back
+                .first()
+                .is_some_and(|&k| matches!(lower[k].as_str(), "was" | "been"));
+            if passive && let Some(&k) = back.iter().find(|&&k| is_singular_person(&lower[k])) {
+                return Some(Casualty {
+                    kind: CasualtyKind::Killed,
+                    count: 1,
+                    approx: Approx::Exact,
+                    quantity: toks[k].span,
+                    verb: toks[i].span,
+                    head: Some(lower[k].clone()),
+                });
+            }
+        }
+    }
+    None
 }
 
 /// Casualty statements of one sentence.
@@ -487,6 +609,9 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
         }
         if let Some((kind, verb)) = found {
             // Ages and durations: "a 25-year-old", "4 hours".
+            if head.as_deref().is_some_and(is_non_person) {
+                continue;
+            }
             if head.as_deref().is_some_and(|h| {
                 matches!(
                     h,
@@ -514,6 +639,11 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
                 head,
             });
         }
+    }
+    if !out.iter().any(|c| c.kind == CasualtyKind::Killed)
+        && let Some(c) = singular_killing(text, &toks)
+    {
+        out.push(c);
     }
     out
 }
@@ -558,7 +688,17 @@ mod tests {
             ("twenty-one people died", &[(Killed, 21)]),
             ("The death toll rose to 35 on Monday.", &[(Killed, 35)]),
             ("Police arrested 14 protesters.", &[(Arrested, 14)]),
-            ("a 25-year-old man was killed", &[]),
+            ("a 25-year-old man was killed", &[(Killed, 1)]),
+            ("Police kill youth during riots in Kisumu", &[(Killed, 1)]),
+            (
+                "1 suspected Mungiki member killed at the outskirts",
+                &[(Killed, 1)],
+            ),
+            (
+                "7 civilians were killed and 88 animals stolen",
+                &[(Killed, 7)],
+            ),
+            ("9 cattle rustlers shot dead by police", &[(Killed, 9)]),
             ("1e999 killed and 99999999999999999999 wounded", &[]),
             ("close to half of those fled the city", &[]),
             ("He said 1.6 million people lived there", &[]),

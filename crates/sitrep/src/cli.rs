@@ -16,6 +16,10 @@ pub struct Cli {
     /// Use a gazetteer built by `sitrep gazetteer import` instead of the bundled one.
     #[arg(long, global = true, value_name = "FILE", env = "SITREP_GAZETTEER")]
     pub gazetteer: Option<PathBuf>,
+    /// Load the event classifier from this folder (event_type.tsv.gz, sub_event_type.tsv.gz)
+    /// instead of the bundled one.
+    #[arg(long, global = true, value_name = "DIR", env = "SITREP_MODEL_DIR")]
+    pub model_dir: Option<PathBuf>,
     /// Print less on stderr (no summary, no progress).
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -126,6 +130,9 @@ pub struct TrainArgs {
     /// Pack folder holding docs.jsonl and gold.jsonl with ACLED event types (acled-dev).
     #[arg(long, value_name = "PACK")]
     pub pack: PathBuf,
+    /// Leave the dev eighth of the train half out (for tuning with `eval --split dev`).
+    #[arg(long)]
+    pub holdout: bool,
     /// Where the weight tables go.
     #[arg(long, value_name = "DIR", default_value = "data/model")]
     pub out_dir: PathBuf,
@@ -136,6 +143,10 @@ pub enum Split {
     All,
     Train,
     Test,
+    /// One eighth of the train half, held out for tuning (see `sitrep train --holdout`).
+    Dev,
+    /// The train half without the dev eighth.
+    Fit,
 }
 
 #[derive(Debug, Subcommand)]

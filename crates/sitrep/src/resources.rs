@@ -39,12 +39,25 @@ pub fn lexicon() -> Lexicon {
 }
 
 /// The whole pipeline, built from the bundled dictionaries.
-pub fn pipeline(gazetteer_path: Option<&Path>) -> Result<Pipeline> {
-    let g = gazetteer(gazetteer_path)?;
-    let types = gunzip(include_bytes!("../../../data/model/event_type.tsv.gz"))
-        .context("event type model")?;
-    let subs = gunzip(include_bytes!("../../../data/model/sub_event_type.tsv.gz"))
-        .context("sub-event type model")?;
+pub fn pipeline(cli: &crate::cli::Cli) -> Result<Pipeline> {
+    let g = gazetteer(cli.gazetteer.as_deref())?;
+    let (types, subs) = match &cli.model_dir {
+        None => (
+            gunzip(include_bytes!("../../../data/model/event_type.tsv.gz"))
+                .context("event type model")?,
+            gunzip(include_bytes!("../../../data/model/sub_event_type.tsv.gz"))
+                .context("sub-event type model")?,
+        ),
+        Some(dir) => {
+            let read = |name: &str| -> Result<String> {
+                let path = dir.join(name);
+                let bytes =
+                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                gunzip(&bytes).with_context(|| format!("decompressing {}", path.display()))
+            };
+            (read("event_type.tsv.gz")?, read("sub_event_type.tsv.gz")?)
+        }
+    };
     let sources = PipelineSources {
         actors: ActorSources {
             state_forces: include_str!("../../../data/actors/state_forces.tsv"),

@@ -81,6 +81,12 @@ struct Site {
     precision: u8,
 }
 
+/// A country vote from an actor tied to one country ("Kenyan police", "Mungiki").
+const ACTOR_COUNTRY_VOTE: f64 = 0.5;
+
+/// Weight of the classifier's reading of the report's opening when ranking its events.
+const MAIN_TYPE_WEIGHT: f64 = 3.0;
+
 /// The classifier alone codes a report only when this sure of its event type.
 const FALLBACK_MIN_PROBABILITY: f32 = 0.5;
 
@@ -112,7 +118,10 @@ impl<'a> Assembler<'a> {
             .into_iter()
             .filter(|s| !doc.is_excluded(*s))
             .collect();
-        let mentions = self.geocoder.mentions(doc, &sentences);
+        let (prior, actor_spans) = self.actor_evidence(doc, &sentences);
+        let mentions = self
+            .geocoder
+            .mentions_in_context(doc, &sentences, &prior, &actor_spans);
         let doc_country = self.document_country(&mentions);
         let country_iso = doc_country.map(|c| self.gaz().countries()[c as usize].iso2.to_string());
         let ctx = ActorContext {
@@ -192,12 +201,50 @@ impl<'a> Assembler<'a> {
         for c in &mut candidates {
             self.complete(c, doc, focus, doc_country);
         }
-        let events = self.finish(doc, candidates);
+        let opening = sentences
+            .iter()
+            .take(2)
+            .fold(None::<Span>, |acc, s| Some(acc.map_or(*s, |a| a.cover(*s))));
+        let doc_types = match (self.classifier, opening) {
+            (Some(clf), Some(o)) => clf.type_probabilities(o.slice(&doc.text)),
+            _ => Vec::new(),
+        };
+        let events = self.finish(doc, candidates, &doc_types);
         let control = control
             .into_iter()
             .map(|c| self.control_report(doc, c))
             .collect();
         Extraction { events, control }
+    }
+
+    /// Named actors of the whole document, read without a country: the countries they belong
+    /// to (one vote each, at most two per country) and their spans, which are not places.
+    fn actor_evidence(&self, doc: &Document, sentences: &[Span]) -> (Vec<(u16, f64)>, Vec<Span>) {
+        let ctx = ActorContext {
+            country: None,
+            date: doc.published,
+        };
+        let mut votes: HashMap<u16, f64> = HashMap::new();
+        let mut spans = Vec::new();
+        for s in sentences {
+            for m in self.actors.find(&doc.text, *s, &ctx) {
+                if m.actor.role == Role::Named && !m.generic {
+                    spans.push(m.span);
+                }
+                if let Some((c, _)) = m
+                    .actor
+                    .country
+                    .as_deref()
+                    .and_then(|iso| self.gaz().country_by_iso2(iso))
+                {
+                    let v = votes.entry(c).or_default();
+                    *v = (*v + ACTOR_COUNTRY_VOTE).min(2.0 * ACTOR_COUNTRY_VOTE);
+                }
+            }
+        }
+        let mut prior: Vec<(u16, f64)> = votes.into_iter().collect();
+        prior.sort_by_key(|(c, _)| *c);
+        (prior, spans)
     }
 
     /// The country most of the document's places lie in.
@@ -917,7 +964,14 @@ impl<'a> Assembler<'a> {
     }
 
     /// Merges repeated reports of one event in the document, ranks, and builds the records.
-    fn finish(&self, doc: &Document, mut candidates: Vec<Candidate>) -> Vec<EventRecord> {
+    /// `doc_types`: the classifier's event-type probabilities for the report's opening,
+    /// which breaks ties between several events over which one the report is about.
+    fn finish(
+        &self,
+        doc: &Document,
+        mut candidates: Vec<Candidate>,
+        doc_types: &[(sitrep_model::EventType, f32)],
+    ) -> Vec<EventRecord> {
         // Merge: same coding, same place, same day.
         let mut merged: Vec<(Candidate, Vec<Span>)> = Vec::new();
         for c in candidates.drain(..) {
@@ -941,9 +995,17 @@ impl<'a> Assembler<'a> {
             merged.push((c, ev));
         }
         // Main event first: early, violent, deadly, confident.
+        let main_score = |c: &Candidate| {
+            let p = c
+                .coding
+                .event_type()
+                .and_then(|t| doc_types.iter().find(|(x, _)| *x == t))
+                .map_or(0.0, |(_, p)| f64::from(*p));
+            salience(c) + MAIN_TYPE_WEIGHT * p
+        };
         merged.sort_by(|(a, _), (b, _)| {
-            salience(b)
-                .total_cmp(&salience(a))
+            main_score(b)
+                .total_cmp(&main_score(a))
                 .then(a.sentence.cmp(&b.sentence))
         });
         merged

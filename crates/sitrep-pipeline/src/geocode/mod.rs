@@ -79,6 +79,19 @@ impl<'a> Geocoder<'a> {
     /// Recognised and resolved place mentions of a document, in text order.
     /// Boilerplate sentences are skipped.
     pub fn mentions(&self, doc: &Document, sentences: &[Span]) -> Vec<PlaceMention> {
+        self.mentions_in_context(doc, sentences, &[], &[])
+    }
+
+    /// [`Geocoder::mentions`] with what the rest of the pipeline knows: country votes from
+    /// actors tied to one country, and spans that name actors, not places ("Al Shabaab",
+    /// "Mombasa Republican Council").
+    pub fn mentions_in_context(
+        &self,
+        doc: &Document,
+        sentences: &[Span],
+        prior: &[(u16, f64)],
+        exclude: &[Span],
+    ) -> Vec<PlaceMention> {
         let mut out = Vec::new();
         for (i, s) in sentences.iter().enumerate() {
             if doc.is_excluded(*s) {
@@ -86,13 +99,14 @@ impl<'a> Geocoder<'a> {
             }
             recognize::recognize_sentence(self.gazetteer, self.lexicon, &doc.text, *s, i, &mut out);
         }
-        resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out);
+        out.retain(|m| !exclude.iter().any(|x| x.overlaps(m.span)));
+        resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out, prior);
         // A one-word name whose best reading is a small place the rest of the story does not
         // support is more likely a person or a word ("Maliki", "Obama"): resolve again without it.
         let before = out.len();
         out.retain(|m| !self.unsupported(&doc.text, m));
         if out.len() < before {
-            resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out);
+            resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out, prior);
         }
         out
     }
@@ -149,7 +163,7 @@ impl<'a> Geocoder<'a> {
         let mut sorted: Vec<(usize, PlaceMention)> =
             order.into_iter().map(|i| (i, out[i].clone())).collect();
         let mut mentions: Vec<PlaceMention> = sorted.iter().map(|(_, m)| m.clone()).collect();
-        resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut mentions);
+        resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut mentions, &[]);
         for ((i, m), resolved) in sorted.iter_mut().zip(mentions) {
             *m = resolved;
             let _ = i;

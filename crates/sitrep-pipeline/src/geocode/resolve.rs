@@ -229,11 +229,15 @@ fn pattern_bonus(gaz: &Gazetteer, text: &str, mentions: &[PlaceMention]) -> Vec<
 }
 
 /// Chooses an entry for every mention with candidates.
+///
+/// `prior`: country votes from outside the place names (actors tied to one country), added to
+/// the votes of the mentions.
 pub(crate) fn resolve(
     gaz: &Gazetteer,
     cfg: &ResolveConfig,
     text: &str,
     mentions: &mut [PlaceMention],
+    country_prior: &[(u16, f64)],
 ) {
     let priors: Vec<Vec<f64>> = mentions
         .iter()
@@ -251,7 +255,11 @@ pub(crate) fn resolve(
         })
         .collect();
     let probs: Vec<Vec<f64>> = priors.iter().map(|p| softmax(p)).collect();
-    let votes = Votes::collect(gaz, mentions, &probs);
+    let mut votes = Votes::collect(gaz, mentions, &probs);
+    for &(c, w) in country_prior {
+        *votes.country.entry(c).or_default() += w;
+        votes.total += w;
+    }
     let patterns = pattern_bonus(gaz, text, mentions);
     let mut scores: Vec<Vec<f64>> = Vec::with_capacity(mentions.len());
     for (mi, m) in mentions.iter().enumerate() {

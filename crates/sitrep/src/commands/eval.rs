@@ -24,11 +24,16 @@ pub fn run(cli: &Cli, cmd: &EvalCommand) -> Result<Status> {
     };
     let split = match args.split {
         crate::cli::Split::All => Split::All,
-        crate::cli::Split::Train => Split::Train,
         crate::cli::Split::Test => Split::Test,
+        crate::cli::Split::Train | crate::cli::Split::Dev | crate::cli::Split::Fit => Split::Train,
     };
     let gold_path = sitrep_eval::gold_path(&args.pack);
     let mut gold = sitrep_eval::filter_split(sitrep_eval::read_jsonl(&gold_path)?, split);
+    match args.split {
+        crate::cli::Split::Dev => gold.retain(is_dev),
+        crate::cli::Split::Fit => gold.retain(|g| !is_dev(g)),
+        _ => {}
+    }
     if let Some(n) = args.limit {
         gold.truncate(n);
     }
@@ -36,7 +41,7 @@ pub fn run(cli: &Cli, cmd: &EvalCommand) -> Result<Status> {
         .iter()
         .filter_map(|g| g.get("doc_id").and_then(Value::as_str).map(str::to_string))
         .collect();
-    let pipeline = resources::pipeline(cli.gazetteer.as_deref())?;
+    let pipeline = resources::pipeline(cli)?;
     let mut tally = Tally::new(true);
     let mut docs: Vec<Document> = Vec::new();
     let docs_path = args.pack.join("docs.jsonl");
@@ -95,4 +100,20 @@ fn predict(p: &Pipeline, task: Task, docs: &[Document], given: bool) -> Result<V
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(lines.into_iter().flatten().collect())
+}
+
+/// The dev eighth of the train half: a fixed hash of the split key (incident id, else doc id).
+pub fn is_dev(gold_line: &Value) -> bool {
+    let key = gold_line
+        .get("incident_id")
+        .filter(|v| !v.is_null())
+        .or_else(|| gold_line.get("doc_id"))
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+        .unwrap_or_default();
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h % 8 == 0
 }

@@ -24,7 +24,7 @@ pub fn run(cli: &Cli, args: &ExtractArgs) -> Result<Status> {
             .build_global()
             .ok();
     }
-    let pipeline = resources::pipeline(cli.gazetteer.as_deref())?;
+    let pipeline = resources::pipeline(cli)?;
     let mut tally = Tally::new(cli.quiet);
     let stdout = std::io::stdout();
     let mut writer = EventWriter::new(std::io::BufWriter::new(stdout.lock()), args.format)?;

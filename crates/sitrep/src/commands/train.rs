@@ -24,6 +24,7 @@ pub fn run(_cli: &Cli, args: &TrainArgs) -> Result<Status> {
     for g in gold
         .iter()
         .filter(|g| sitrep_eval::split_of(g) == sitrep_eval::Split::Train)
+        .filter(|g| !(args.holdout && super::eval::is_dev(g)))
     {
         let (Some(id), Some(first)) = (
             g.get("doc_id").and_then(Value::as_str),
