@@ -278,6 +278,11 @@ mod tests {
     }
 }
 
+/// Mixes a probability with the uniform one over `k` labels (weight 0.2).
+fn smooth(p: f32, k: usize) -> f32 {
+    0.8 * p + 0.2 / k as f32
+}
+
 /// The two heads the assembly stage uses: ACLED event type (trained on every report) and
 /// sub-event type (trained on the reports coded with one), combined so that a sub-event
 /// type's score includes its event type's.
@@ -303,8 +308,9 @@ impl EventClassifier {
             .zip(sp)
             .filter_map(|(l, p)| {
                 let s = sitrep_model::SubEventType::parse(l)?;
-                let t = tp.get(s.event_type().as_str()).copied().unwrap_or(1e-6);
-                Some((s, p.max(1e-6).ln() + t.max(1e-6).ln()))
+                let t = tp.get(s.event_type().as_str()).copied().unwrap_or(0.0);
+                // Smoothed towards uniform, so one confident head cannot veto everything.
+                Some((s, smooth(p, 25).ln() + smooth(t, 6).ln()))
             })
             .collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -332,15 +338,23 @@ impl EventClassifier {
 
     /// The sub-event type for a text, given what the rules found: the rules' choice gets a
     /// bonus (in log space), so the classifier overrides it only when clearly more likely.
+    ///
+    /// A rule choice the classifier was never trained on (it cannot know it) is kept as is.
     pub fn refine(
         &self,
         text: &str,
         rule: Option<sitrep_model::SubEventType>,
         bonus: f32,
+        penalty: impl Fn(sitrep_model::SubEventType) -> f32,
     ) -> Option<(sitrep_model::SubEventType, f32)> {
+        if let Some(r) = rule
+            && !self.subs.labels.iter().any(|l| l == r.as_str())
+        {
+            return Some((r, 0.0));
+        }
         self.scores(text)
             .into_iter()
-            .map(|(s, score)| (s, score + if Some(s) == rule { bonus } else { 0.0 }))
+            .map(|(s, score)| (s, score + if Some(s) == rule { bonus } else { -penalty(s) }))
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 }

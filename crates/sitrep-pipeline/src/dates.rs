@@ -396,6 +396,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn date_table() {
         let sun = Some(d(2014, 6, 22));
         let cases: &[(&str, Option<NaiveDate>, Option<(&str, NaiveDate, u8)>)] = &[

@@ -540,6 +540,7 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
             .filter(|(k, _)| *k != CasualtyKind::Deployed);
         // Look right: "11 soldiers have been killed", "20 dead", "2,000 troops".
         let next_q = quantities.get(qi + 1).map_or(usize::MAX, |n| n.token);
+        #[allow(clippy::needless_range_loop)] // `j` is compared with other token indices too
         for j in q.token + 1..toks.len().min(q.token + 9) {
             if found.is_some() {
                 break;

@@ -100,11 +100,9 @@ fn scan_word(chars: &[(usize, char)], mut i: usize) -> usize {
     }
     while i < chars.len() {
         let c = chars[i].1;
-        if c.is_alphanumeric() || is_invisible(c) {
-            i += 1;
-        } else if (is_apostrophe(c) || is_hyphen(c))
-            && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric())
-        {
+        let joiner = (is_apostrophe(c) || is_hyphen(c))
+            && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
+        if c.is_alphanumeric() || is_invisible(c) || joiner {
             i += 1;
         } else {
             break;
@@ -132,11 +130,9 @@ fn scan_initials(chars: &[(usize, char)], start: usize) -> Option<usize> {
 fn scan_number(chars: &[(usize, char)], mut i: usize) -> usize {
     while i < chars.len() {
         let c = chars[i].1;
-        if c.is_ascii_digit() {
-            i += 1;
-        } else if matches!(c, ',' | '.')
-            && chars.get(i + 1).is_some_and(|&(_, n)| n.is_ascii_digit())
-        {
+        let separator =
+            matches!(c, ',' | '.') && chars.get(i + 1).is_some_and(|&(_, n)| n.is_ascii_digit());
+        if c.is_ascii_digit() || separator {
             i += 1;
         } else {
             break;

@@ -320,9 +320,9 @@ pub enum Modality {
 }
 
 const NEGATORS: &[&str] = &[
-    "not", "n't", "never", "no", "neither", "nor", "without", "denied", "doesn't", "didn't",
-    "don't", "hasn't", "haven't", "wasn't", "weren't", "isn't", "aren't", "cannot", "won't",
-    "wouldn't",
+    "not", "n't", "never", "no", "neither", "nor", "without", "denied", "deny", "denies",
+    "doesn't", "didn't", "don't", "hasn't", "haven't", "wasn't", "weren't", "isn't", "aren't",
+    "cannot", "won't", "wouldn't",
 ];
 const HEDGES: &[&str] = &[
     "could",
@@ -475,6 +475,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn trigger_table() {
         use Frame::*;
         use Modality::*;

@@ -69,9 +69,10 @@ fn load_manifest(
     path: &Path,
     sink: &mut dyn FnMut(Result<Document, Skipped>),
 ) -> Result<LoadedManifest> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading manifest {}", path.display()))?;
-    let (manifest, bad) = Manifest::parse(&path.display().to_string(), &text);
+    // Bytes, not a String: invalid UTF-8 costs the bad lines (reported), not the whole run.
+    let bytes =
+        std::fs::read(path).with_context(|| format!("reading manifest {}", path.display()))?;
+    let (manifest, bad) = Manifest::parse_bytes(&path.display().to_string(), &bytes);
     for s in bad {
         sink(Err(s));
     }
@@ -326,4 +327,31 @@ fn read_line_capped(
 
 fn memchr_newline(b: &[u8]) -> Option<usize> {
     b.iter().position(|&c| c == b'\n')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A directory's manifest with invalid UTF-8 used to abort the whole run (exit 2).
+    #[test]
+    fn manifest_with_invalid_utf8_costs_only_its_bad_lines() {
+        let dir = std::env::temp_dir().join(format!("sitrep-manifest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("a.txt"), "Title\nQaim fell.").expect("write");
+        std::fs::write(
+            dir.join("manifest.jsonl"),
+            b"{\"file\":\"a.txt\",\"id\":\"given\"}\n{\"file\":\"b\xff.txt\"}\n",
+        )
+        .expect("write");
+        let (mut ids, mut skipped) = (Vec::new(), 0);
+        let result = read_inputs(std::slice::from_ref(&dir), None, &mut |item| match item {
+            Ok(doc) => ids.push(doc.id),
+            Err(_) => skipped += 1,
+        });
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(ids, ["given"]);
+        assert!(skipped >= 1, "the UTF-8 repair is reported");
+    }
 }

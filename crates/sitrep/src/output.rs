@@ -152,7 +152,7 @@ pub fn geojson_feature(e: &EventRecord) -> Result<Value> {
 /// Streams events in one of the three formats.
 pub enum EventWriter<W: Write> {
     Jsonl(W),
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Geojson { out: W, features: usize },
 }
 
@@ -163,7 +163,7 @@ impl<W: Write> EventWriter<W> {
             EventFormat::Csv => {
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(CSV_COLUMNS)?;
-                Self::Csv(w)
+                Self::Csv(Box::new(w))
             }
             EventFormat::Geojson => {
                 out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;

@@ -16,7 +16,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sitrep_gazetteer::{EntryKind, Gazetteer};
-use sitrep_model::{ControlPlace, ControlReport, Document, EventRecord, Evidence, Span, inter};
+use sitrep_model::{
+    ControlPlace, ControlReport, Document, EventRecord, EventType, Evidence, Span, inter,
+};
 
 use crate::actors::{Actor, ActorContext, ActorDictionary, ActorMention, Role};
 use crate::classify::EventClassifier;
@@ -27,6 +29,9 @@ use crate::tokens::{Token, tokenize};
 use crate::triggers::{Frame, Modality, TriggerHit, TriggerSet, modality};
 use coding::{Coding, Victims, code, plover_of, victims_of_noun};
 use places::SiteMention;
+
+/// A capture's sentence, date and taker: what promotes a later control statement to a capture.
+type TakeContext = (usize, Option<(NaiveDate, u8)>, Option<Actor>);
 
 /// A statement of who holds a place, asserted or denied.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,8 +95,47 @@ const MAIN_TYPE_WEIGHT: f64 = 3.0;
 /// The classifier alone codes a report only when this sure of its event type.
 const FALLBACK_MIN_PROBABILITY: f32 = 0.5;
 
-/// How much (in log-probability) the classifier must beat the rules' coding by.
-const RULE_BONUS: f32 = 1.5;
+/// How much (in log-probability) the classifier must beat the rules' coding by: weapons
+/// ("suicide bomber", "chlorine gas") are near-certain, a bare "attack" much less so.
+/// Long reports are further from the short notes the classifier learned from: there the
+/// rules count for more.
+fn rule_bonus(frame: Frame, long_report: bool) -> f32 {
+    let base = match frame.specificity() {
+        9.. => 4.0,
+        6..=8 => 2.5,
+        _ => 1.0,
+    };
+    base + if long_report { 2.0 } else { 0.0 }
+}
+
+/// Event types the classifier may move a rule's coding between: the distinctions ACLED draws
+/// from context the rules do not read (a clash between party supporters is a riot, an attack
+/// on armed men is a battle). A gunfight never becomes a protest.
+fn confusable(rule: EventType, clf: EventType) -> bool {
+    use EventType as T;
+    rule == clf
+        || matches!(
+            (rule, clf),
+            (T::Battles, T::Riots | T::ViolenceAgainstCivilians)
+                | (T::ViolenceAgainstCivilians, T::Battles | T::Riots)
+                | (
+                    T::Riots,
+                    T::Protests | T::Battles | T::ViolenceAgainstCivilians
+                )
+                | (T::Protests, T::Riots)
+                | (T::ExplosionsRemoteViolence, T::Battles)
+                | (
+                    T::StrategicDevelopments,
+                    T::Riots | T::ViolenceAgainstCivilians
+                )
+        )
+}
+
+/// Extra margin the classifier needs to move a coding across unlike event types.
+const UNLIKE_PENALTY: f32 = 2.0;
+
+/// Sentences beyond which a report counts as long (see [`rule_bonus`]).
+const LONG_REPORT_SENTENCES: usize = 6;
 
 /// What a sentence offers to its events.
 struct SentenceFacts<'s> {
@@ -99,6 +143,10 @@ struct SentenceFacts<'s> {
     span: Span,
     /// End of the following sentence: the classifier reads the two together.
     next_end: usize,
+    /// The report's date, for composing actor names of the right period.
+    date_context: Option<NaiveDate>,
+    /// The report has more than [`LONG_REPORT_SENTENCES`] sentences.
+    long_report: bool,
     toks: Vec<Token>,
     actors: Vec<ActorMention>,
     sites: Vec<SiteMention>,
@@ -133,6 +181,7 @@ impl<'a> Assembler<'a> {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut control: Vec<ControlStatement> = Vec::new();
         let mut last_site: Option<(usize, Site)> = None;
+        let mut doubted = 0usize;
         let mut last_date: Option<(usize, (NaiveDate, u8))> = None;
         for (si, &span) in sentences.iter().enumerate() {
             let toks = tokenize(text, span);
@@ -152,6 +201,8 @@ impl<'a> Assembler<'a> {
                 index: si,
                 span,
                 next_end: sentences.get(si + 1).map_or(span.end, |n| n.end),
+                date_context: doc.published,
+                long_report: sentences.len() > LONG_REPORT_SENTENCES,
                 sites: places::sites(self.gaz(), text, &toks, &sent_mentions),
                 dates: self.dates.find(text, span, doc.published),
                 actors,
@@ -159,7 +210,15 @@ impl<'a> Assembler<'a> {
                 mentions: sent_mentions,
             };
             let before = candidates.len();
-            self.sentence_events(doc, &facts, &sctx, &salient, &mut candidates, &mut control);
+            self.sentence_events(
+                doc,
+                &facts,
+                &sctx,
+                &salient,
+                &mut candidates,
+                &mut control,
+                &mut doubted,
+            );
             // Sentences without a site or date of their own read them from the story so far.
             for c in candidates[before..].iter_mut().filter(|c| !c.placeholder) {
                 if c.site.is_none()
@@ -190,9 +249,11 @@ impl<'a> Assembler<'a> {
             }
         }
         self.promote_control(&mut candidates, &control, &sentences);
-        let ruled = candidates
-            .iter()
-            .any(|c| c.coding.sub_event_type.is_some() && !c.placeholder);
+        // A report whose only event words are denied or hypothetical reports no event.
+        let ruled = doubted > 0
+            || candidates
+                .iter()
+                .any(|c| c.coding.sub_event_type.is_some() && !c.placeholder);
         if !ruled
             && let Some(c) = self.classifier_fallback(doc, &sentences, &mentions, &ctx, &salient)
         {
@@ -286,6 +347,7 @@ impl<'a> Assembler<'a> {
             .filter(|&c| c != u16::MAX)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn sentence_events(
         &self,
         doc: &Document,
@@ -294,18 +356,24 @@ impl<'a> Assembler<'a> {
         salient: &Salience,
         out: &mut Vec<Candidate>,
         control: &mut Vec<ControlStatement>,
+        doubted: &mut usize,
     ) {
         let text = &doc.text;
-        if f.dates.iter().any(|d| d.kind == DateKind::Historical)
-            && !f.dates.iter().any(|d| d.kind != DateKind::Historical)
-        {
-            return; // background: "fighting against U.S. troops less than 10 years ago"
-        }
-        let hits = self.triggers.find(text, &f.toks);
+        // Background: "Mahdi Army militiamen fought U.S. troops in Najaf in 2004, residents
+        // recalled on Friday" happened in 2004, not on the report's Friday.
+        let hits: Vec<TriggerHit> = self
+            .triggers
+            .find(text, &f.toks)
+            .into_iter()
+            .filter(|h| {
+                nearest_date(&f.dates, h.span).is_none_or(|d| d.kind != DateKind::Historical)
+            })
+            .collect();
         let mut asserted: Vec<TriggerHit> = Vec::new();
         for h in &hits {
             match modality(text, &f.toks, h) {
                 Modality::Asserted => asserted.push(*h),
+                _ if !h.frame.is_political() => *doubted += 1,
                 Modality::Negated if h.frame == Frame::Control => {
                     // "ISIS doesn't control that town": the holder is denied, not asserted.
                     for site in self.objects(f, h, text) {
@@ -336,12 +404,16 @@ impl<'a> Assembler<'a> {
         // Political acts stand alone.
         for h in asserted.iter().filter(|h| h.frame.is_political()) {
             let r = roles::roles(text, &f.toks, h, &f.actors);
+            // States act through their names in political news: "Iraq asked the United
+            // States", "Washington said".
             let agent = r
                 .agent
-                .map(|i| self.resolve_generic(&f.actors[i], salient, ctx));
-            let patient = r
-                .patient
-                .map(|i| self.resolve_generic(&f.actors[i], salient, ctx));
+                .map(|i| self.resolve_generic(&f.actors[i], salient, ctx, &doc.text))
+                .or_else(|| self.government_near(f, h, true));
+            let patient = self.government_near(f, h, false).or_else(|| {
+                r.patient
+                    .map(|i| self.resolve_generic(&f.actors[i], salient, ctx, &doc.text))
+            });
             out.push(Candidate {
                 frame: h.frame,
                 coding: code(h.frame, agent.as_ref(), Victims::Unknown, false),
@@ -409,10 +481,10 @@ impl<'a> Assembler<'a> {
         }
         let mut agent = r
             .agent
-            .map(|i| self.resolve_generic(&f.actors[i], salient, ctx));
+            .map(|i| self.resolve_generic(&f.actors[i], salient, ctx, &doc.text));
         let mut patient = r
             .patient
-            .map(|i| self.resolve_generic(&f.actors[i], salient, ctx));
+            .map(|i| self.resolve_generic(&f.actors[i], salient, ctx, &doc.text));
         if victims == Victims::Unknown
             && let Some(p) = &patient
         {
@@ -424,13 +496,29 @@ impl<'a> Assembler<'a> {
                 Victims::Unknown
             };
         }
+        // Victims named only by their counted noun ("five Afghan police officers were killed").
+        if patient.is_none() {
+            let head = casualties.iter().find_map(|c| c.head.as_deref());
+            patient = match head {
+                Some(
+                    "police" | "policemen" | "policeman" | "officers" | "officer" | "constables",
+                ) => Some(self.actors.compose(Role::Police, ctx.country, ctx.date)),
+                Some("soldiers" | "soldier" | "troops" | "servicemen" | "personnel") => {
+                    Some(self.actors.compose(Role::Military, ctx.country, ctx.date))
+                }
+                _ if victims == Victims::Civilians && main.frame.specificity() >= 9 => {
+                    Some(self.actors.compose(Role::Civilians, ctx.country, ctx.date))
+                }
+                _ => None,
+            };
+        }
         // Casualty-only sentences: the victims are the patient, whoever caused it is the agent.
         if main.frame == Frame::Kill && roles::is_passive(text, &f.toks, main) && patient.is_none()
         {
             patient = agent.take();
         }
         let mut coding = code(main.frame, agent.as_ref(), victims, intervention);
-        if let Some(refined) = self.refine(text, f, coding) {
+        if let Some(refined) = self.refine(text, f, main.frame, coding) {
             coding = refined;
         }
         let (actor1, actor2) = self.default_actors(coding, agent, patient, victims, salient, ctx);
@@ -469,11 +557,18 @@ impl<'a> Assembler<'a> {
             first.start,
             sentences.get(si + 1).map_or(first.end, |n| n.end),
         );
-        let (sub, _) = *clf.scores(window.slice(text)).first()?;
-        let p = clf.type_probability(window.slice(text), sub.event_type());
+        // The most likely event type, then its most likely sub-event type.
+        let (etype, p) = clf
+            .type_probabilities(window.slice(text))
+            .into_iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
         if p < FALLBACK_MIN_PROBABILITY {
             return None;
         }
+        let (sub, _) = clf
+            .scores(window.slice(text))
+            .into_iter()
+            .find(|(s, _)| s.event_type() == etype)?;
         let toks = tokenize(text, first);
         let sent_mentions: Vec<&PlaceMention> =
             mentions.iter().filter(|m| m.sentence == si).collect();
@@ -481,8 +576,10 @@ impl<'a> Assembler<'a> {
         let actors = self.actors.find(text, window, ctx);
         let agent = actors
             .first()
-            .map(|a| self.resolve_generic(a, salient, ctx));
-        let patient = actors.get(1).map(|a| self.resolve_generic(a, salient, ctx));
+            .map(|a| self.resolve_generic(a, salient, ctx, &doc.text));
+        let patient = actors
+            .get(1)
+            .map(|a| self.resolve_generic(a, salient, ctx, &doc.text));
         let casualties = find_casualties(text, window);
         let killed = casualties
             .iter()
@@ -527,14 +624,30 @@ impl<'a> Assembler<'a> {
 
     /// The classifier's reading of the sentence (and the one after it), with the rules'
     /// coding favoured: it overrides the rules only when clearly more likely.
-    fn refine(&self, text: &str, f: &SentenceFacts<'_>, coding: Coding) -> Option<Coding> {
-        let clf = self.classifier?;
-        let window = Span::new(f.span.start, f.next_end.max(f.span.end));
-        let (sub, _) = clf.refine(window.slice(text), coding.sub_event_type, RULE_BONUS)?;
-        if Some(sub) == coding.sub_event_type {
+    fn refine(
+        &self,
+        text: &str,
+        f: &SentenceFacts<'_>,
+        frame: Frame,
+        coding: Coding,
+    ) -> Option<Coding> {
+        // A deployment is "Other" by ACLED's rules, a class the notes rarely show the classifier.
+        if frame == Frame::Deploy {
             return None;
         }
-        Some(Coding {
+        let clf = self.classifier?;
+        let rule = coding.sub_event_type?;
+        let window = Span::new(f.span.start, f.next_end.max(f.span.end));
+        let bonus = rule_bonus(frame, f.long_report);
+        let penalty = |s: sitrep_model::SubEventType| {
+            if confusable(rule.event_type(), s.event_type()) {
+                0.0
+            } else {
+                UNLIKE_PENALTY
+            }
+        };
+        let (sub, _) = clf.refine(window.slice(text), Some(rule), bonus, penalty)?;
+        (sub != rule).then_some(Coding {
             sub_event_type: Some(sub),
             plover: None,
         })
@@ -556,10 +669,10 @@ impl<'a> Assembler<'a> {
         let r = roles::roles(text, &f.toks, h, &f.actors);
         let agent = r
             .agent
-            .map(|i| self.resolve_generic(&f.actors[i], salient, ctx));
+            .map(|i| self.resolve_generic(&f.actors[i], salient, ctx, &doc.text));
         let patient = r
             .patient
-            .map(|i| self.resolve_generic(&f.actors[i], salient, ctx));
+            .map(|i| self.resolve_generic(&f.actors[i], salient, ctx, &doc.text));
         let objects = self.objects(f, h, text);
         let date = stated_date(&f.dates);
         match h.frame {
@@ -587,11 +700,20 @@ impl<'a> Assembler<'a> {
                     ctx.country
                         .map(|c| self.actors.compose(Role::Military, Some(c), ctx.date))
                 });
-                let sites = if objects.is_empty() {
-                    self.nearest_site(f, h).into_iter().collect()
-                } else {
-                    objects_sites(&objects)
-                };
+                // A withdrawal is an event where the text says from where ("withdrew from
+                // Haditha"); "troops pulled back" alone changes nothing on the map.
+                let after = f.toks[h.last].span.end;
+                let from_places: Vec<SiteMention> = objects
+                    .iter()
+                    .filter(|s| s.span.start >= after)
+                    .filter(|s| {
+                        let lead = Span::new(after, s.span.start).slice(text).to_lowercase();
+                        let words: Vec<&str> = lead.split_whitespace().collect();
+                        words.last().is_some_and(|w| matches!(*w, "from" | "of"))
+                    })
+                    .copied()
+                    .collect();
+                let sites = objects_sites(&from_places);
                 for site in sites {
                     out.push(Candidate {
                         frame: h.frame,
@@ -618,7 +740,7 @@ impl<'a> Assembler<'a> {
                     })
                 });
                 let coding = code(h.frame, taker.as_ref(), Victims::Unknown, false);
-                let loser = patient.filter(|p| coding::is_armed(p));
+                let loser = patient.filter(coding::is_armed);
                 if objects.is_empty() && h.frame == Frame::Take {
                     out.push(Candidate {
                         frame: h.frame,
@@ -673,10 +795,32 @@ impl<'a> Assembler<'a> {
         let usable = |s: &&SiteMention| matches!(s.kind, EntryKind::Place | EntryKind::Admin2);
         let clause_end = (h.last + 1..f.toks.len())
             .find(|&j| {
-                matches!(f.toks[j].text(text), ";" | "." | "—")
-                    || f.toks[j].text(text).eq_ignore_ascii_case("said")
+                let w = f.toks[j].text(text);
+                matches!(w, ";" | "." | "—")
+                    || w.eq_ignore_ascii_case("said")
+                    // ", leaving a trail from …": a participle opens another clause.
+                    || (w == "," && f.toks.get(j + 1).is_some_and(|n| n.text(text).ends_with("ing")))
             })
             .map_or(f.span.end, |j| f.toks[j].span.start);
+        // The clause the trigger sits in starts after the last boundary before it; a comma
+        // followed by "which"/"who" leads back to the noun before it ("Al-Bukamal, which is
+        // under the control of …").
+        let clause_start = (0..h.first)
+            .rev()
+            .find(|&j| {
+                let w = f.toks[j].text(text).to_lowercase();
+                matches!(
+                    w.as_str(),
+                    ";" | ":" | "while" | "but" | "although" | "whereas"
+                ) || (w == ","
+                    && !f.toks.get(j + 1).is_some_and(|n| {
+                        matches!(
+                            n.text(text).to_lowercase().as_str(),
+                            "which" | "who" | "where"
+                        )
+                    }))
+            })
+            .map_or(f.span.start, |j| f.toks[j].span.end);
         let after: Vec<SiteMention> = f
             .sites
             .iter()
@@ -689,6 +833,7 @@ impl<'a> Assembler<'a> {
             .iter()
             .filter(usable)
             .filter(|s| s.span.end <= f.toks[h.first].span.start)
+            .filter(|s| passive || s.span.start >= clause_start)
             .copied()
             .collect();
         if passive || after.is_empty() {
@@ -722,7 +867,43 @@ impl<'a> Assembler<'a> {
         } else {
             r.agent.or(r.patient)
         };
-        pick.map(|i| self.resolve_generic(&f.actors[i], salient, ctx))
+        pick.map(|i| self.resolve_generic(&f.actors[i], salient, ctx, text))
+    }
+
+    /// The government of a country named (or metonymically, by its capital) right before
+    /// (`before`) or after a political trigger in the same clause.
+    fn government_near(
+        &self,
+        f: &SentenceFacts<'_>,
+        h: &TriggerHit,
+        before: bool,
+    ) -> Option<Actor> {
+        let (lo, hi) = if before {
+            (f.span.start, f.toks[h.first].span.start)
+        } else {
+            (f.toks[h.last].span.end, f.span.end)
+        };
+        let mut candidates = f
+            .mentions
+            .iter()
+            .filter(|m| m.role == MentionRole::Place && m.span.start >= lo && m.span.end <= hi);
+        let pick = |m: &&&PlaceMention| {
+            m.resolved.is_some_and(|r| {
+                let e = self.gaz().entry(r.entry);
+                e.kind == EntryKind::Country || &*e.feature_code == "PPLC"
+            })
+        };
+        let m = if before {
+            candidates.rfind(pick)
+        } else {
+            candidates.find(pick)
+        }?;
+        let e = self.gaz().entry(m.resolved?.entry);
+        let iso = self.gaz().country_of(e)?.iso2.to_string();
+        Some(
+            self.actors
+                .compose(Role::Government, Some(&iso), f.date_context),
+        )
     }
 
     /// The site nearest to a trigger, preferring places over areas.
@@ -735,8 +916,10 @@ impl<'a> Assembler<'a> {
             EntryKind::Region => 3,
             EntryKind::Country => 4,
         };
+        // A country is not a site: the story's place (or the sentence before) says more.
         f.sites
             .iter()
+            .filter(|s| s.kind != EntryKind::Country)
             .min_by_key(|s| (rank(s.kind), s.span.start.abs_diff(t)))
             .map(|s| Site {
                 entry: s.entry,
@@ -750,9 +933,22 @@ impl<'a> Assembler<'a> {
         m: &ActorMention,
         salient: &Salience,
         ctx: &ActorContext<'_>,
+        text: &str,
     ) -> Actor {
-        if m.generic
-            && m.actor.role == Role::ArmedUnidentified
+        // "the Sunni militants" in a story about ISIS is ISIS: an armed head word with only a
+        // community adjective does not name a group of its own.
+        let armed_head = m.span.slice(text).rsplit(' ').next().is_some_and(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "militants" | "insurgents" | "fighters" | "extremists" | "jihadists" | "gunmen"
+            )
+        });
+        let unnamed = m.generic || (m.actor.role == Role::Identity && armed_head);
+        if unnamed
+            && matches!(
+                m.actor.role,
+                Role::ArmedUnidentified | Role::Identity | Role::Rebels
+            )
             && let Some(a) = salient.non_state()
         {
             return a;
@@ -873,11 +1069,11 @@ impl<'a> Assembler<'a> {
         control: &[ControlStatement],
         sentences: &[Span],
     ) {
-        let mut takes_any: Vec<(usize, Option<(NaiveDate, u8)>, Option<Actor>)> = Vec::new();
-        for c in candidates.iter().filter(|c| c.frame == Frame::Take) {
-            takes_any.push((c.sentence, c.date, c.actor1.clone()));
-        }
-        let _ = self;
+        let takes_any: Vec<TakeContext> = candidates
+            .iter()
+            .filter(|c| c.frame == Frame::Take)
+            .map(|c| (c.sentence, c.date, c.actor1.clone()))
+            .collect();
         // Takes with no place of their own ("three other towns fell Saturday") count too.
         for st in control
             .iter()
@@ -972,6 +1168,12 @@ impl<'a> Assembler<'a> {
         mut candidates: Vec<Candidate>,
         doc_types: &[(sitrep_model::EventType, f32)],
     ) -> Vec<EventRecord> {
+        // A headline restates the story: its events count only when the body has none.
+        if let Some(title_end) = title_end(doc)
+            && candidates.iter().any(|c| c.evidence.start >= title_end)
+        {
+            candidates.retain(|c| c.evidence.start >= title_end);
+        }
         // Merge: same coding, same place, same day.
         let mut merged: Vec<(Candidate, Vec<Span>)> = Vec::new();
         for c in candidates.drain(..) {
@@ -1088,6 +1290,14 @@ impl<'a> Assembler<'a> {
     }
 }
 
+/// Where the headline ends, when the document has one: its first line, if that line is the
+/// document's title.
+fn title_end(doc: &Document) -> Option<usize> {
+    let title = doc.title.as_deref()?.trim();
+    let start = doc.text.find(title)?;
+    (start < 200).then_some(start + title.len())
+}
+
 fn objects_sites(objects: &[SiteMention]) -> Vec<Site> {
     objects
         .iter()
@@ -1100,6 +1310,17 @@ fn objects_sites(objects: &[SiteMention]) -> Vec<Site> {
 
 fn agent_named(a: &Option<Actor>) -> bool {
     a.as_ref().is_some_and(|a| a.role == Role::Named)
+}
+
+/// The date mention closest to a trigger (the one that dates it).
+fn nearest_date(dates: &[DateMention], span: Span) -> Option<&DateMention> {
+    dates.iter().min_by_key(|d| {
+        if d.span.start >= span.end {
+            d.span.start - span.end
+        } else {
+            span.start.saturating_sub(d.span.end)
+        }
+    })
 }
 
 /// The first date the sentence states that is not background.

@@ -166,6 +166,10 @@ pub fn place_use(text: &str, toks: &[Token], span: Span, full: Span) -> PlaceUse
     {
         return PlaceUse::Reference;
     }
+    // "through Fallujah", "via Jordan": a way, not a site.
+    if matches!(prev, "through" | "via") {
+        return PlaceUse::Reference;
+    }
     // "from Syria to Baghdad": the ends of a path.
     if prev == "to" && before.iter().rev().skip(1).take(4).any(|w| w == "from") {
         return PlaceUse::Reference;

@@ -29,7 +29,8 @@ pub fn is_passive(text: &str, toks: &[Token], hit: &TriggerHit) -> bool {
         steps += 1;
         let w = toks[j].text(text).to_lowercase();
         if BE.contains(&w.as_str()) {
-            return true;
+            // "have taken" is active; "have been taken" is passive (and "been" is in BE).
+            return !matches!(w.as_str(), "has" | "have" | "had");
         }
         if !w.ends_with("ly")
             && !matches!(
@@ -88,7 +89,7 @@ fn token_of(toks: &[Token], span: Span) -> usize {
 fn clause_break(w: &str) -> bool {
     matches!(
         w,
-        ";" | "said" | "told" | "but" | "while" | "which" | "who" | "where"
+        ";" | "said" | "told" | "but" | "while" | "which" | "who" | "where" | "according"
     )
 }
 

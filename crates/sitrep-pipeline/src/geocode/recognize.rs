@@ -100,7 +100,7 @@ struct SentenceView<'t> {
 }
 
 impl<'t> SentenceView<'t> {
-    fn new(text: &'t str, sentence: Span) -> Self {
+    fn new(text: &'t str, sentence: Span, lex: &Lexicon) -> Self {
         let toks = tokenize(text, sentence);
         let first_word = toks.iter().position(|t| t.kind == TokenKind::Word);
         let long: Vec<&Token> = toks
@@ -108,7 +108,17 @@ impl<'t> SentenceView<'t> {
             .filter(|t| t.is_word() && t.span.len() > 3)
             .collect();
         let caps = long.iter().filter(|t| t.is_capitalized(text)).count();
-        let title_case = long.len() >= 3 && caps * 10 >= long.len() * 7;
+        // A headline in Title Case capitalises ordinary words ("Takes", "Control"); a sentence
+        // full of names does not.
+        let common: Vec<&&Token> = long
+            .iter()
+            .filter(|t| lex.is_common(t.text(text)))
+            .collect();
+        let common_caps = common.iter().filter(|t| t.is_capitalized(text)).count();
+        let title_case = long.len() >= 3
+            && caps * 10 >= long.len() * 7
+            && common_caps >= 1
+            && common_caps * 2 >= common.len();
         Self {
             text,
             toks,
@@ -177,7 +187,7 @@ pub(crate) fn recognize_sentence(
     sentence_index: usize,
     out: &mut Vec<PlaceMention>,
 ) {
-    let view = SentenceView::new(text, sentence);
+    let view = SentenceView::new(text, sentence, lex);
     let mut folded = String::new();
     let mut key = String::new();
     let mut i = 0;
@@ -321,7 +331,8 @@ fn classify(
         .get(last + 1)
         .is_some_and(|t| t.is_capitalized(view.text));
     let is_given_name = single && lex.is_first_name(surface) && next_cap_word && !view.title_case;
-    if single && !is_country_like && (first_name_before || is_given_name) {
+    // A given name before a country is a surname too ("Michael Jordan").
+    if single && (first_name_before || (is_given_name && !is_country_like)) {
         return None;
     }
     let cap_before = first > 0

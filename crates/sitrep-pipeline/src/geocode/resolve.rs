@@ -62,10 +62,13 @@ fn prior(
 ) -> f64 {
     let kind = match e.kind {
         EntryKind::Country => 2.0,
-        EntryKind::Admin1 => 1.0,
+        // A bare province name usually means its capital when one shares the name; "X province" gets the hint bonus.
+        // An area's population is the sum of its towns': scaled down to compete with its
+        // capital on equal terms (a bare "Raqqa" is the city).
+        EntryKind::Admin1 => -0.6,
         // Regions, seas and deserts carry no population; their kind stands for their prominence.
         EntryKind::Region => 3.5,
-        EntryKind::Admin2 => 0.0,
+        EntryKind::Admin2 => -0.6,
         EntryKind::Place => match &*e.feature_code {
             "PPLC" => 2.0,
             "PPLA" => 0.8,
@@ -319,11 +322,12 @@ pub(crate) fn resolve(
 
 /// Mentions that share their candidate list (the same name) are decided together.
 fn name_groups(mentions: &[PlaceMention]) -> Vec<Vec<usize>> {
-    let mut by_first: HashMap<(u32, usize), Vec<usize>> = HashMap::new();
+    // Same name and same head word ("Deir ez-Zor" and "Deir ez-Zor province" differ).
+    let mut by_first: HashMap<(u32, usize, Option<u8>), Vec<usize>> = HashMap::new();
     for (i, m) in mentions.iter().enumerate() {
         if let Some(first) = m.candidates.first() {
             by_first
-                .entry((first.entry(), m.candidates.len()))
+                .entry((first.entry(), m.candidates.len(), m.level_hint))
                 .or_default()
                 .push(i);
         }

@@ -11,7 +11,7 @@ use sitrep_eval::{Split, Task};
 use sitrep_model::{Document, ToponymsLine};
 use sitrep_pipeline::Pipeline;
 
-use crate::cli::{Cli, EvalArgs, EvalCommand};
+use crate::cli::{Cli, EvalCommand};
 use crate::input::read_inputs;
 use crate::report::{Status, Tally};
 use crate::resources;
@@ -115,5 +115,5 @@ pub fn is_dev(gold_line: &Value) -> bool {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x100000001b3);
     }
-    h % 8 == 0
+    h.is_multiple_of(8)
 }

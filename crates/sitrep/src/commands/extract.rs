@@ -1,7 +1,5 @@
 //! `sitrep extract`: documents in, events out; nothing is stored.
 
-use std::io::Write;
-
 use anyhow::Result;
 use rayon::prelude::*;
 use sitrep_model::{Document, EventRecord, Skipped};
@@ -30,7 +28,7 @@ pub fn run(cli: &Cli, args: &ExtractArgs) -> Result<Status> {
     let mut writer = EventWriter::new(std::io::BufWriter::new(stdout.lock()), args.format)?;
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH);
     let mut result: Result<()> = Ok(());
-    let mut flush =
+    let flush =
         |batch: &mut Vec<Document>, tally: &mut Tally, writer: &mut EventWriter<_>| -> Result<()> {
             let outputs = extract_batch(&pipeline, batch);
             for (doc, events) in batch.drain(..).zip(outputs) {
