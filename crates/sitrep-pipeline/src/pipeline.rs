@@ -8,7 +8,7 @@ use crate::actors::{ActorDataError, ActorDictionary, ActorSources, CountryNames}
 use crate::assemble::{Assembler, Extraction};
 use crate::classify::{EventClassifier, LinearModel};
 use crate::dates::DateReader;
-use crate::geocode::{Geocoder, Lexicon};
+use crate::geocode::{Geocoder, Lexicon, ResolveConfig};
 use crate::sentences;
 use crate::triggers::{TriggerDataError, TriggerSet};
 
@@ -43,6 +43,8 @@ pub struct Pipeline {
     pub triggers: TriggerSet,
     pub dates: DateReader,
     pub classifier: Option<EventClassifier>,
+    /// Weights of toponym resolution (defaults are the tuned values).
+    pub resolve: ResolveConfig,
 }
 
 impl Pipeline {
@@ -63,13 +65,14 @@ impl Pipeline {
                 )),
                 None => None,
             },
+            resolve: ResolveConfig::default(),
             gazetteer,
             lexicon,
         })
     }
 
     pub fn geocoder(&self) -> Geocoder<'_> {
-        Geocoder::new(&self.gazetteer, &self.lexicon)
+        Geocoder { config: self.resolve, ..Geocoder::new(&self.gazetteer, &self.lexicon) }
     }
 
     fn assembler(&self) -> Assembler<'_> {

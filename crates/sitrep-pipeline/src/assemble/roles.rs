@@ -79,23 +79,35 @@ pub struct Roles {
     pub patient: Option<usize>,
 }
 
-/// Index of the token where `span` starts.
+/// Index of the token where `span` starts (tokens are in text order).
 fn token_of(toks: &[Token], span: Span) -> usize {
-    toks.iter()
-        .position(|t| t.span.start >= span.start)
-        .unwrap_or(toks.len())
+    toks.partition_point(|t| t.span.start < span.start)
 }
 
+/// Compared without allocating: a sentence may hold thousands of tokens and actors.
 fn clause_break(w: &str) -> bool {
-    matches!(
-        w,
-        ";" | "said" | "told" | "but" | "while" | "which" | "who" | "where" | "according"
-    )
+    [
+        ";", "said", "told", "but", "while", "which", "who", "where", "according",
+    ]
+    .iter()
+    .any(|b| w.eq_ignore_ascii_case(b))
+}
+
+fn is_determiner(w: &str) -> bool {
+    ["the", "a", "an", "some", "suspected", "local"]
+        .iter()
+        .any(|d| w.eq_ignore_ascii_case(d))
 }
 
 /// Reads the roles of a trigger.
+///
+/// Linear in the sentence's tokens plus its actors: the nearest clause breaks on each side
+/// are found once, not once per actor (hostile input has sentences of 10^5 tokens).
 pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMention]) -> Roles {
     let passive = is_passive(text, toks, hit);
+    let word = |j: usize| toks[j].text(text);
+    let break_before = (0..hit.first).rev().find(|&j| clause_break(word(j)));
+    let break_after = (hit.last + 1..toks.len()).find(|&j| clause_break(word(j)));
     let mut before: Option<usize> = None;
     let mut after: Option<usize> = None;
     let mut by: Option<usize> = None;
@@ -103,28 +115,21 @@ pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMentio
     for (ai, a) in actors.iter().enumerate() {
         let at = token_of(toks, a.span);
         if at < hit.first {
-            let blocked = (at..hit.first).any(|j| clause_break(&toks[j].text(text).to_lowercase()));
+            let blocked = break_before.is_some_and(|b| b >= at);
             if !blocked {
                 before = Some(ai);
             }
         } else if at > hit.last {
-            let gap: Vec<String> = (hit.last + 1..at)
-                .map(|j| toks[j].text(text).to_lowercase())
-                .collect();
-            if gap.iter().any(|w| clause_break(w)) {
+            // The gap is the tokens hit.last + 1 .. at.
+            if break_after.is_some_and(|b| b < at) {
                 continue;
             }
-            let prep = gap.iter().rev().find(|w| {
-                !matches!(
-                    w.as_str(),
-                    "the" | "a" | "an" | "some" | "suspected" | "local"
-                )
-            });
-            match prep.map(String::as_str) {
-                Some("by") if by.is_none() => by = Some(ai),
-                Some("to") if to.is_none() => to = Some(ai),
+            let prep = (hit.last + 1..at).rev().map(word).find(|w| !is_determiner(w));
+            match prep {
+                Some(w) if w.eq_ignore_ascii_case("by") && by.is_none() => by = Some(ai),
+                Some(w) if w.eq_ignore_ascii_case("to") && to.is_none() => to = Some(ai),
                 _ => {
-                    if after.is_none() && gap.len() <= 8 {
+                    if after.is_none() && at - hit.last - 1 <= 8 {
                         after = Some(ai);
                     }
                 }
@@ -152,5 +157,78 @@ pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMentio
             agent: before.or(by),
             patient: after.or(to),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actors::{Actor, Role};
+    use crate::tokens::tokenize;
+    use crate::triggers::Frame;
+
+    /// Actors at every occurrence of `names`, the trigger at the first `verb`.
+    fn read(text: &str, verb: &str, names: &[&str]) -> (Roles, Vec<String>) {
+        let toks = tokenize(text, Span::new(0, text.len()));
+        let at = toks.iter().position(|t| t.text(text) == verb).expect("verb");
+        let hit = TriggerHit {
+            frame: Frame::Clash,
+            span: toks[at].span,
+            first: at,
+            last: at,
+        };
+        let actors: Vec<ActorMention> = toks
+            .iter()
+            .filter(|t| names.contains(&t.text(text)))
+            .map(|t| ActorMention {
+                span: t.span,
+                actor: Actor {
+                    name: t.text(text).to_owned(),
+                    inter: 1,
+                    role: Role::Military,
+                    country: None,
+                },
+                generic: false,
+                plural: true,
+            })
+            .collect();
+        let names = actors.iter().map(|a| a.actor.name.clone()).collect();
+        (roles(text, &toks, &hit, &actors), names)
+    }
+
+    fn named(r: (Roles, Vec<String>)) -> (Option<String>, Option<String>) {
+        let (roles, names) = r;
+        let get = |i: Option<usize>| i.map(|i| names[i].clone());
+        (get(roles.agent), get(roles.patient))
+    }
+
+    #[test]
+    fn role_table() {
+        let actors = &["Army", "ISIS", "Police", "Kurds"];
+        let rows = [
+            ("Army attacked ISIS near Qaim", "attacked", (Some("Army"), Some("ISIS"))),
+            ("ISIS was attacked by the Army", "attacked", (Some("Army"), Some("ISIS"))),
+            ("Qaim fell to ISIS", "fell", (Some("ISIS"), None)),
+            ("Army said Police attacked ISIS", "attacked", (Some("Police"), Some("ISIS"))),
+            ("Army attacked, officials said, ISIS", "attacked", (Some("Army"), None)),
+            ("Army attacked the suspected ISIS", "attacked", (Some("Army"), Some("ISIS"))),
+            ("Army attacked one two three four five six seven eight nine ISIS", "attacked", (Some("Army"), None)),
+            ("Kurds handed the town to Police", "handed", (Some("Kurds"), Some("Police"))),
+        ];
+        for (text, verb, (agent, patient)) in rows {
+            let got = named(read(text, verb, actors));
+            let want = (agent.map(str::to_owned), patient.map(str::to_owned));
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    /// Hostile input: thousands of actors in one run of text were read in cubic time.
+    #[test]
+    fn many_actors_in_a_long_sentence_are_read_quickly() {
+        let text = "Army attacked ISIS and Police fought Kurds ".repeat(5_000);
+        let started = std::time::Instant::now();
+        let (r, _) = read(&text, "attacked", &["Army", "ISIS", "Police", "Kurds"]);
+        assert_eq!((r.agent, r.patient), (Some(0), Some(1)));
+        assert!(started.elapsed().as_secs() < 5, "took {:?}", started.elapsed());
     }
 }
