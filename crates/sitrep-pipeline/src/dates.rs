@@ -16,6 +16,8 @@ pub struct DateMention {
     pub precision: u8,
     /// Years before the reference date (background, "in 2006"), or a span start ("since Friday").
     pub kind: DateKind,
+    /// Written as a calendar date ("17 January", "17/01"), not relative to the report ("yesterday").
+    pub explicit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +95,8 @@ impl DateReader {
                 r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–/]\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:of\s+)?({MONTHS})\.?(?:,?\s+(\d{{4}}))?\b"
             )),
             iso: re(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
-            numeric: re(r"\b(?:on|dated)\s+(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b"),
+            // "on 3/4", "dated 17/01", and the bracketed "(17/01)" of wire notes.
+            numeric: re(r"(?:\b(?:on|dated)\s+|\()(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?:\b|\))"),
             month_year: re(&format!(
                 r"(?i)\b(?:(early|mid|late)[-\s]+)?({MONTHS})\.?,?\s+(\d{{4}})\b"
             )),
@@ -235,6 +238,7 @@ impl DateReader {
                         date,
                         precision: 3,
                         kind: DateKind::Historical,
+                        explicit: false,
                     },
                     &mut out,
                 );
@@ -273,6 +277,7 @@ fn stated(span: Span, date: NaiveDate, precision: u8, reference: Option<NaiveDat
         } else {
             DateKind::Stated
         },
+        explicit: true,
     }
 }
 
@@ -314,10 +319,11 @@ fn numeric_date(
     options.first().copied()
 }
 
-/// The most recent `day` on or before `reference` (or after it with `next`).
-fn last_weekday(reference: NaiveDate, day: Weekday) -> NaiveDate {
+/// The most recent `day` on or before `reference` (or after it with `next`); `None` before
+/// the first date chrono can hold.
+fn last_weekday(reference: NaiveDate, day: Weekday) -> Option<NaiveDate> {
     let back = (7 + reference.weekday().num_days_from_monday() - day.num_days_from_monday()) % 7;
-    reference - Days::new(u64::from(back))
+    reference.checked_sub_days(Days::new(u64::from(back)))
 }
 
 fn relative_date(c: &regex::Captures<'_>, r: NaiveDate) -> Option<DateMention> {
@@ -325,38 +331,40 @@ fn relative_date(c: &regex::Captures<'_>, r: NaiveDate) -> Option<DateMention> {
     let word = c.get(2)?.as_str().to_ascii_lowercase();
     let word = word.split_whitespace().collect::<Vec<_>>().join(" ");
     let part_of_day = c.get(3).map(|m| m.as_str().to_ascii_lowercase());
-    let day = |d: NaiveDate, p: u8| {
+    // Dates before chrono's first day (a hostile "published": "-262143-01-01") give none.
+    let before = |d: NaiveDate, n: u64| d.checked_sub_days(Days::new(n));
+    let day = |d: Option<NaiveDate>, p: u8| {
         Some(DateMention {
             span: Span::default(),
-            date: d,
+            date: d?,
             precision: p,
             kind: DateKind::Stated,
+            explicit: false,
         })
     };
     let mut m = match word.as_str() {
-        "today" | "tonight" => day(r, 1),
-        "yesterday" | "last night" | "the day before" => day(r - Days::new(1), 1),
+        "today" | "tonight" => day(Some(r), 1),
+        "yesterday" | "last night" | "the day before" => day(before(r, 1), 1),
         // Overnight news is about the night before the report.
-        "overnight" => day(r - Days::new(1), 1),
-        "this week" | "earlier this week" => day(
-            r - Days::new(u64::from(r.weekday().num_days_from_monday())),
-            2,
-        ),
+        "overnight" => day(before(r, 1), 1),
+        "this week" | "earlier this week" => {
+            day(before(r, u64::from(r.weekday().num_days_from_monday())), 2)
+        }
         "last week" => day(
-            r - Days::new(7 + u64::from(r.weekday().num_days_from_monday())),
+            before(r, 7 + u64::from(r.weekday().num_days_from_monday())),
             2,
         ),
         "the weekend" | "this weekend" | "last weekend" => day(last_weekday(r, Weekday::Sat), 2),
-        "this month" | "earlier this month" => day(r.with_day(1)?, 3),
+        "this month" | "earlier this month" => day(r.with_day(1), 3),
         "last month" => {
             let first = r.with_day(1)?;
-            day((first - Days::new(1)).with_day(1)?, 3)
+            day(before(first, 1)?.with_day(1), 3)
         }
         w => {
             let wd = weekday(w)?;
-            let mut d = last_weekday(r, wd);
+            let mut d = last_weekday(r, wd)?;
             if modifier.as_deref() == Some("last") && d == r {
-                d = d - Days::new(7);
+                d = before(d, 7)?;
             }
             if modifier.as_deref() == Some("next") {
                 return None;
@@ -364,7 +372,7 @@ fn relative_date(c: &regex::Captures<'_>, r: NaiveDate) -> Option<DateMention> {
             // "Saturday night" reported on Sunday is still Saturday; a weekday equal to the
             // report's own weekday means the same day.
             let _ = &part_of_day;
-            day(d, 1)
+            day(Some(d), 1)
         }
     }?;
     if modifier.as_deref() == Some("since") {
@@ -466,5 +474,32 @@ mod tests {
         assert_eq!(got.3, DateKind::Historical);
         let got = first("since Friday", r).expect("a date");
         assert_eq!(got.3, DateKind::Since);
+    }
+
+    /// Hostile input: a JSONL "published" of "-262143-01-01" made "yesterday" panic and took
+    /// the whole `extract` run down with it.
+    #[test]
+    fn relative_dates_at_the_ends_of_the_calendar() {
+        let text = concat!(
+            "today, yesterday, overnight, this week, last week, this weekend, this month, ",
+            "last month, last Saturday, on Monday, 10 years ago, three decades ago, ",
+            "June 10, 3/4 and February 30"
+        );
+        let reader = DateReader::new();
+        for r in [
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+            d(-262_143, 1, 7),
+            d(262_142, 12, 31),
+        ] {
+            for m in reader.find(text, Span::new(0, text.len()), Some(r)) {
+                assert!(text.get(m.span.start..m.span.end).is_some(), "{m:?}");
+            }
+        }
+        assert_eq!(first("yesterday", Some(NaiveDate::MIN)), None);
+        assert_eq!(
+            first("yesterday", Some(NaiveDate::MAX)).map(|m| m.1),
+            NaiveDate::MAX.pred_opt()
+        );
     }
 }

@@ -5,18 +5,24 @@
 //! [`tokens`] give spans; [`geocode`] finds and resolves place mentions; [`actors`],
 //! [`triggers`], [`dates`] and [`quantities`] find the other mentions; [`assemble`]
 //! codes them into `EventRecord`s (with [`classify`] scores) and control statements.
-//! [`Pipeline`] holds every stage's compiled data.
+//! [`Pipeline`] holds every stage's compiled data. Across documents, [`fuse`] groups records
+//! into incidents, [`control`] derives who holds each place, and [`claims`] checks numeric
+//! statements against the gazetteer.
 
 pub mod actors;
 pub mod assemble;
+pub mod claims;
 pub mod classify;
+pub mod control;
 pub mod dates;
+pub mod fuse;
 pub mod geo;
 pub mod geocode;
 pub mod ingest;
 mod pipeline;
 pub mod quantities;
 pub mod sentences;
+pub mod spans;
 pub mod tokens;
 pub mod triggers;
 

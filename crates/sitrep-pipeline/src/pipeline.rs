@@ -72,7 +72,10 @@ impl Pipeline {
     }
 
     pub fn geocoder(&self) -> Geocoder<'_> {
-        Geocoder { config: self.resolve, ..Geocoder::new(&self.gazetteer, &self.lexicon) }
+        Geocoder {
+            config: self.resolve,
+            ..Geocoder::new(&self.gazetteer, &self.lexicon)
+        }
     }
 
     fn assembler(&self) -> Assembler<'_> {

@@ -133,10 +133,10 @@ pub fn find_quantities(text: &str, toks: &[Token]) -> Vec<Quantity> {
         let mut value: Option<(u64, usize, Approx)> = None;
         if t.kind == TokenKind::Number {
             // Not a year, a time or a date part.
-            let next_is_ordinal = toks.get(i + 1).is_some_and(|n| {
-                n.kind == TokenKind::Word
-                    && matches!(n.text(text), "st" | "nd" | "rd" | "th" | "am" | "pm")
-            });
+            // "3rd", "4pm", "1e999", "10km": letters glued to the digits make no count.
+            let next_is_ordinal = toks
+                .get(i + 1)
+                .is_some_and(|n| n.kind == TokenKind::Word && n.span.start == t.span.end);
             if let (Some(v), false) = (digits(word(i)), next_is_ordinal) {
                 let mut v = v;
                 let mut end = i;
@@ -374,6 +374,16 @@ fn is_singular_person(w: &str) -> bool {
         "man"
             | "woman"
             | "person"
+            | "volunteer"
+            | "motorcyclist"
+            | "cyclist"
+            | "pedestrian"
+            | "passenger"
+            | "tourist"
+            | "labourer"
+            | "laborer"
+            | "fisherman"
+            | "herdsman"
             | "civilian"
             | "soldier"
             | "officer"
@@ -449,69 +459,127 @@ fn is_singular_person(w: &str) -> bool {
     )
 }
 
-/// "Police kill youth", "a man was shot dead", "killing a soldier": one death the text does
-/// not count with a number.
-fn singular_killing(text: &str, toks: &[Token]) -> Option<Casualty> {
+/// Plural people an unnumbered killing may name ("kill civilians", "kill Kenyan police officers").
+fn is_plural_person(w: &str) -> bool {
+    matches!(
+        w,
+        "civilians"
+            | "villagers"
+            | "people"
+            | "residents"
+            | "officers"
+            | "policemen"
+            | "soldiers"
+            | "troops"
+            | "fishermen"
+            | "herders"
+            | "farmers"
+            | "raiders"
+            | "militants"
+            | "fighters"
+            | "rebels"
+            | "insurgents"
+            | "students"
+            | "worshippers"
+            | "passengers"
+            | "children"
+            | "women"
+            | "men"
+            | "workers"
+            | "traders"
+            | "bandits"
+            | "rustlers"
+            | "tribesmen"
+            | "guards"
+            | "members"
+            | "supporters"
+            | "activists"
+            | "pilgrims"
+            | "refugees"
+            | "miners"
+            | "teachers"
+            | "journalists"
+            | "protesters"
+            | "demonstrators"
+    )
+}
+
+/// Whether the words from `i` kill: "kill", "killed", "murdered", "lynched", "shot dead",
+/// "hacked to death". Returns the index of the verb's last word.
+fn killing_at(lower: &[String], i: usize) -> Option<usize> {
+    match lower[i].as_str() {
+        "kill" | "kills" | "killed" | "murdered" | "lynched" | "beheaded" | "massacred"
+        | "executed" => Some(i),
+        "shot" | "gunned" | "hacked" | "stabbed" | "beaten" | "clubbed" | "burnt" | "burned"
+        | "stoned" | "lynched" => {
+            match (
+                lower.get(i + 1).map(String::as_str),
+                lower.get(i + 2).map(String::as_str),
+            ) {
+                (Some("dead"), _) => Some(i + 1),
+                (Some("down"), _) if lower[i] == "gunned" => Some(i + 1),
+                (Some("to"), Some("death")) => Some(i + 2),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A killing the text does not count with a number: one person ("Police kill youth", "a
+/// man was shot dead", "Policeman killed after ambush"), or several, coded as ACLED codes an
+/// unknown plural toll ("kill civilians" → 3).
+fn unnumbered_killing(text: &str, toks: &[Token]) -> Option<Casualty> {
     let lower: Vec<String> = toks
         .iter()
         .map(|t| t.text(text).to_ascii_lowercase())
         .collect();
-    let is_kill = |w: &str| {
-        matches!(
-            w,
-            "kill"
-                | "kills"
-                | "killed"
-                | "killing"
-                | "murdered"
-                | "murder"
-                | "lynched"
-                | "beheaded"
-        )
+    let found = |count: u32, approx: Approx, at: usize, verb: usize| Casualty {
+        kind: CasualtyKind::Killed,
+        count,
+        approx,
+        quantity: toks[at].span,
+        verb: toks[verb].span,
+        head: Some(lower[at].clone()),
     };
-    for (i, w) in lower.iter().enumerate() {
-        if !is_kill(w) {
+    for i in 0..lower.len() {
+        let Some(end) = killing_at(&lower, i) else {
             continue;
+        };
+        // Object after an active verb: "kill (a|the)? [adjectives]* youth|civilians".
+        if matches!(
+            lower[i].as_str(),
+            "kill" | "kills" | "killed" | "murdered" | "lynched" | "executed"
+        ) {
+            for j in end + 1..lower.len().min(end + 5) {
+                let x = lower[j].as_str();
+                if is_singular_person(x) {
+                    return Some(found(1, Approx::Exact, j, i));
+                }
+                if is_plural_person(x) {
+                    return Some(found(3, Approx::Vague, j, i));
+                }
+                if !toks[j].is_word()
+                    || matches!(
+                        x,
+                        "and" | "in" | "at" | "on" | "by" | "with" | "after" | "during"
+                    )
+                {
+                    break;
+                }
+            }
         }
-        // Object after the verb: "kill (a|one|the)? [adj]* youth".
-        let mut j = i + 1;
-        let mut steps = 0;
-        while j < lower.len() && steps < 4 {
-            let x = lower[j].as_str();
-            if is_singular_person(x) {
-                return Some(Casualty {
-                    kind: CasualtyKind::Killed,
-                    count: 1,
-                    approx: Approx::Exact,
-                    quantity: toks[j].span,
-                    verb: toks[i].span,
-                    head: Some(x.to_string()),
-                });
-            }
-            if !toks[j].is_word()
-                || x.ends_with('s') && x.len() > 3 && !matches!(x, "suspected" | "unidentified")
-            {
-                break;
-            }
-            j += 1;
-            steps += 1;
-        }
-        // Subject before a passive: "a man was killed", "one officer was shot dead".
-        if w == "killed" || w == "murdered" || w == "lynched" || w == "beheaded" {
-            let back: Vec<usize> = (i.saturating_sub(6)..i).rev().collect();
-            let passive = back
-                .first()
-                .is_some_and(|&k| matches!(lower[k].as_str(), "was" | "been"));
-            if passive && let Some(&k) = back.iter().find(|&&k| is_singular_person(&lower[k])) {
-                return Some(Casualty {
-                    kind: CasualtyKind::Killed,
-                    count: 1,
-                    approx: Approx::Exact,
-                    quantity: toks[k].span,
-                    verb: toks[i].span,
-                    head: Some(lower[k].clone()),
-                });
-            }
+        // Subject before: "a man was killed", "one officer was shot dead", headline
+        // "Policeman killed after ambush".
+        let back: Vec<usize> = (i.saturating_sub(6)..i).rev().collect();
+        let passive = back
+            .first()
+            .is_some_and(|&k| matches!(lower[k].as_str(), "was" | "been" | "is"));
+        let headline = back.first().is_some_and(|&k| is_singular_person(&lower[k]));
+        if (passive || headline)
+            && let Some(&k) = back.iter().find(|&&k| is_singular_person(&lower[k]))
+        {
+            return Some(found(1, Approx::Exact, k, i));
         }
     }
     None
@@ -523,6 +591,26 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
     let quantities = find_quantities(text, &toks);
     let mut out: Vec<Casualty> = Vec::new();
     for (qi, q) in quantities.iter().enumerate() {
+        // "six people, including three children, were killed": the subset is not counted again.
+        let first_tok = toks.partition_point(|t| t.span.start < q.span.start);
+        if first_tok > 0
+            && toks[first_tok - 1]
+                .text(text)
+                .eq_ignore_ascii_case("including")
+        {
+            continue;
+        }
+        // Ages: "a 25-year-old man", "the 30 year old".
+        let after_number: String = toks[q.token + 1..toks.len().min(q.token + 3)]
+            .iter()
+            .map(|t| t.text(text).to_ascii_lowercase())
+            .collect();
+        if after_number.starts_with("-year")
+            || after_number.starts_with("year-old")
+            || after_number.starts_with("yearold")
+        {
+            continue;
+        }
         let head = toks
             .get(q.token + 1)
             .filter(|t| t.is_word())
@@ -539,9 +627,17 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
             .and_then(|t| casualty_verb(t.text(text)).map(|k| (k, t.span)))
             .filter(|(k, _)| *k != CasualtyKind::Deployed);
         // Look right: "11 soldiers have been killed", "20 dead", "2,000 troops".
-        let next_q = quantities.get(qi + 1).map_or(usize::MAX, |n| n.token);
+        // The next count stops the search, unless it is a subset ("including three children").
+        let next_q = quantities[qi + 1..]
+            .iter()
+            .find(|n| {
+                let at = toks.partition_point(|t| t.span.start < n.span.start);
+                !(at > 0 && toks[at - 1].text(text).eq_ignore_ascii_case("including"))
+            })
+            .map_or(usize::MAX, |n| n.token);
+        let mut in_aside = false;
         #[allow(clippy::needless_range_loop)] // `j` is compared with other token indices too
-        for j in q.token + 1..toks.len().min(q.token + 9) {
+        for j in q.token + 1..toks.len().min(q.token + 12) {
             if found.is_some() {
                 break;
             }
@@ -550,6 +646,19 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
             }
             let t = &toks[j];
             if !t.is_word() {
+                // ", including three children," is an aside: read on past it.
+                let opens_aside = t.text(text) == ","
+                    && toks
+                        .get(j + 1)
+                        .is_some_and(|n| n.text(text).eq_ignore_ascii_case("including"));
+                if opens_aside {
+                    in_aside = true;
+                    continue;
+                }
+                if in_aside && t.text(text) == "," {
+                    in_aside = false;
+                    continue;
+                }
                 if matches!(t.text(text), "," | ";" | "(" | ")") && j > q.token + 1 {
                     break;
                 }
@@ -566,6 +675,19 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
             }
             if !is_filler(w, t, text) {
                 break;
+            }
+        }
+        // "The death toll in the attack has risen to 11": a toll named earlier in the clause.
+        if found.is_none() && first_tok > 0 {
+            let prev = toks[first_tok - 1].text(text).to_ascii_lowercase();
+            if matches!(prev.as_str(), "to" | "at" | "of" | "reached" | "hit") {
+                let toll = (first_tok.saturating_sub(10)..first_tok)
+                    .rev()
+                    .take_while(|&k| !matches!(toks[k].text(text), "." | ";"))
+                    .find(|&k| toks[k].text(text).eq_ignore_ascii_case("toll"));
+                if let Some(k) = toll {
+                    found = Some((CasualtyKind::Killed, toks[k].span));
+                }
             }
         }
         // Look left: "killed 20 militants", "killing at least 11", "death toll rose to 30".
@@ -588,6 +710,14 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
                 if !matches!(
                     w.to_ascii_lowercase().as_str(),
                     "rose"
+                        | "risen"
+                        | "climbed"
+                        | "increased"
+                        | "jumped"
+                        | "stands"
+                        | "has"
+                        | "had"
+                        | "now"
                         | "toll"
                         | "to"
                         | "reached"
@@ -602,7 +732,6 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
                         | "injuring"
                         | "wounding"
                         | "some"
-                        | "including"
                 ) {
                     break;
                 }
@@ -610,7 +739,12 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
         }
         if let Some((kind, verb)) = found {
             // Ages and durations: "a 25-year-old", "4 hours".
-            if head.as_deref().is_some_and(is_non_person) {
+            // "88 animals stolen" is not a toll; "9 cattle rustlers" is.
+            let compound_person = toks.get(q.token + 2).is_some_and(|t| {
+                is_plural_person(&t.text(text).to_ascii_lowercase())
+                    || t.text(text).ends_with("ers")
+            });
+            if head.as_deref().is_some_and(is_non_person) && !compound_person {
                 continue;
             }
             if head.as_deref().is_some_and(|h| {
@@ -642,7 +776,7 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
         }
     }
     if !out.iter().any(|c| c.kind == CasualtyKind::Killed)
-        && let Some(c) = singular_killing(text, &toks)
+        && let Some(c) = unnumbered_killing(text, &toks)
     {
         out.push(c);
     }
@@ -700,6 +834,23 @@ mod tests {
                 &[(Killed, 7)],
             ),
             ("9 cattle rustlers shot dead by police", &[(Killed, 9)]),
+            (
+                "A Red Cross volunteer was shot dead by police",
+                &[(Killed, 1)],
+            ),
+            ("Policeman killed after ambush by rebels", &[(Killed, 1)]),
+            (
+                "Pokot raiders attack and kill civilians during raid",
+                &[(Killed, 3)],
+            ),
+            (
+                "At six people, including three children, were killed in a clash",
+                &[(Killed, 6)],
+            ),
+            (
+                "The death toll in the attack has risen to 11.",
+                &[(Killed, 11)],
+            ),
             ("1e999 killed and 99999999999999999999 wounded", &[]),
             ("close to half of those fled the city", &[]),
             ("He said 1.6 million people lived there", &[]),

@@ -293,6 +293,10 @@ mod tests {
             assert_eq!(kept, visible(text), "no text is lost");
         }
         assert_eq!(sentences(&mixed)[0], "Short one.");
-        assert!(sentences(&mixed).last().is_some_and(|s| s.ends_with("é Last.")));
+        assert!(
+            sentences(&mixed)
+                .last()
+                .is_some_and(|s| s.ends_with("é Last."))
+        );
     }
 }

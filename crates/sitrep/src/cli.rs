@@ -41,6 +41,165 @@ pub enum Command {
     /// Build or inspect gazetteers.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Add documents to the store, extract, fuse incidents, update control and claims;
+    /// re-ingesting the same documents adds nothing.
+    Ingest(IngestArgs),
+    /// Event records from the store (one report of one event in one document).
+    Events(EventsArgs),
+    /// Incidents: reports of one event from different documents, fused.
+    Incidents(IncidentsArgs),
+    /// Territorial control: who holds each place, since and until when.
+    Control(ControlArgs),
+    /// Numeric claims (distances, shares, counts) checked against the gazetteer.
+    Claims(ClaimsArgs),
+    /// Write everything in the store to a folder, in every format.
+    Export(ExportArgs),
+    /// Web map, timeline and source viewer, and the JSON API, over the store (read-only
+    /// unless --allow-ingest).
+    Serve(ServeArgs),
+}
+
+/// The store.
+#[derive(Debug, Args, Clone)]
+pub struct DbArgs {
+    /// SQLite file (created when missing).
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "sitrep.db",
+        env = "SITREP_DB"
+    )]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub store: DbArgs,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Documents fused per transaction (tests exercise incremental fusion with small steps).
+    #[arg(long, default_value_t = 2000, hide = true)]
+    pub fuse_chunk: usize,
+}
+
+/// Filters of the store's read commands.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// First day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day (YYYY-MM-DD), inclusive.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<chrono::NaiveDate>,
+    /// Country name or ISO alpha-2 code.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Bounding box: min_lon,min_lat,max_lon,max_lat.
+    #[arg(
+        long,
+        value_name = "W,S,E,N",
+        value_delimiter = ',',
+        allow_negative_numbers = true
+    )]
+    pub bbox: Option<Vec<f64>>,
+    /// ACLED event type, sub-event type or PLOVER category.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub event_type: Option<String>,
+    /// Actor name (substring).
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Text anywhere in the record (substring).
+    #[arg(long)]
+    pub q: Option<String>,
+    /// At most this many.
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    #[command(flatten)]
+    pub store: DbArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// JSONL (contract §3), CSV in ACLED's column order, or GeoJSON.
+    #[arg(long, value_enum, default_value_t = EventFormat::Jsonl)]
+    pub format: EventFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentsArgs {
+    #[command(flatten)]
+    pub store: DbArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// JSONL (contract §5), CSV in ACLED's column order (plus sources), or GeoJSON.
+    #[arg(long, value_enum, default_value_t = EventFormat::Jsonl)]
+    pub format: EventFormat,
+    /// Explain one incident: each report, and the score that merged it.
+    #[arg(long, value_name = "INCIDENT_ID")]
+    pub explain: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ControlArgs {
+    #[command(flatten)]
+    pub store: DbArgs,
+    /// Who held each place on this day (default: the whole timeline).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<chrono::NaiveDate>,
+    /// Only places in this province (admin1 name).
+    #[arg(long, value_name = "NAME")]
+    pub admin1: Option<String>,
+    #[arg(long, value_enum, default_value_t = EventFormat::Jsonl)]
+    pub format: EventFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ClaimsArgs {
+    #[command(flatten)]
+    pub store: DbArgs,
+    /// JSONL (contract §5) or CSV (GeoJSON is not available for claims).
+    #[arg(long, value_enum, default_value_t = EventFormat::Jsonl)]
+    pub format: EventFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub store: DbArgs,
+    /// Folder to write events, incidents, control and claims to (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: DbArgs,
+    /// Address to listen on. The default is loopback only; any other address exposes the
+    /// store to the network.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Accept `POST /api/ingest` (JSONL documents) from clients holding the token.
+    #[arg(long, requires = "token")]
+    pub allow_ingest: bool,
+    /// Bearer token for `--allow-ingest` (at least 16 characters; prefer the environment
+    /// variable to the command line, which other users can read).
+    #[arg(
+        long,
+        env = "SITREP_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
+    /// Requests per second allowed (bursts of four times as many).
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub rate_limit: u32,
 }
 
 /// Where documents come from.

@@ -7,6 +7,7 @@ mod input;
 mod output;
 mod report;
 mod resources;
+mod server;
 
 use std::process::ExitCode;
 

@@ -70,10 +70,12 @@ pub fn pipeline(cli: &crate::cli::Cli) -> Result<Pipeline> {
         demonyms: include_str!("../../../data/gazetteer/demonyms.tsv"),
         classifier: Some((&types, &subs)),
     };
-    let mut p = Pipeline::new(g, lexicon(), sources).context("building the pipeline from the bundled dictionaries")?;
+    let mut p = Pipeline::new(g, lexicon(), sources)
+        .context("building the pipeline from the bundled dictionaries")?;
     // Tuning runs may override resolution weights: SITREP_RESOLVE='{"w_space": 2.0}'.
     if let Ok(json) = std::env::var("SITREP_RESOLVE") {
-        p.resolve = serde_json::from_str(&json).context("SITREP_RESOLVE: expected a JSON object of resolution weights")?;
+        p.resolve = serde_json::from_str(&json)
+            .context("SITREP_RESOLVE: expected a JSON object of resolution weights")?;
     }
     Ok(p)
 }

@@ -7,7 +7,7 @@ use crate::actors::{Actor, Role};
 use crate::triggers::Frame;
 
 /// The coded type of an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Coding {
     pub sub_event_type: Option<SubEventType>,
     pub plover: Option<Plover>,

@@ -12,7 +12,7 @@ pub mod coding;
 pub mod places;
 pub mod roles;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use sitrep_gazetteer::{EntryKind, Gazetteer};
@@ -68,6 +68,8 @@ struct Candidate {
     coding: Coding,
     sentence: usize,
     evidence: Span,
+    /// Later sentences that add to the event (a toll given after the event).
+    more_evidence: Vec<Span>,
     site: Option<Site>,
     actor1: Option<Actor>,
     actor2: Option<Actor>,
@@ -162,9 +164,10 @@ impl<'a> Assembler<'a> {
     /// Extracts the events and control statements of a document.
     pub fn extract(&self, doc: &Document) -> Extraction {
         let text = &doc.text;
+        let excluded = crate::spans::SpanSet::new(doc.excluded.iter().copied());
         let sentences: Vec<Span> = crate::sentences::split(text, Span::new(0, text.len()))
             .into_iter()
-            .filter(|s| !doc.is_excluded(*s))
+            .filter(|s| !excluded.overlaps(*s))
             .collect();
         let (prior, actor_spans) = self.actor_evidence(doc, &sentences);
         let mentions = self
@@ -183,10 +186,16 @@ impl<'a> Assembler<'a> {
         let mut last_site: Option<(usize, Site)> = None;
         let mut doubted = 0usize;
         let mut last_date: Option<(usize, (NaiveDate, u8))> = None;
+        // Mentions by sentence, in one pass: a scan per sentence is quadratic in long documents.
+        let mut by_sentence: Vec<Vec<&PlaceMention>> = vec![Vec::new(); sentences.len()];
+        for m in &mentions {
+            if let Some(bucket) = by_sentence.get_mut(m.sentence) {
+                bucket.push(m);
+            }
+        }
         for (si, &span) in sentences.iter().enumerate() {
             let toks = tokenize(text, span);
-            let sent_mentions: Vec<&PlaceMention> =
-                mentions.iter().filter(|m| m.sentence == si).collect();
+            let sent_mentions: Vec<&PlaceMention> = std::mem::take(&mut by_sentence[si]);
             // Actors are read in the country the sentence is about ("al-Nusra" in Syria).
             let sentence_country = self
                 .sentence_country(&sent_mentions)
@@ -419,6 +428,7 @@ impl<'a> Assembler<'a> {
                 coding: code(h.frame, agent.as_ref(), Victims::Unknown, false),
                 sentence: f.index,
                 evidence: f.span,
+                more_evidence: Vec::new(),
                 site: self.nearest_site(f, h),
                 actor1: agent,
                 actor2: patient,
@@ -521,6 +531,30 @@ impl<'a> Assembler<'a> {
         if let Some(refined) = self.refine(text, f, main.frame, coding) {
             coding = refined;
         }
+        // A toll alone in the sentence after an event belongs to it ("Clashes … in Nakale.
+        // 11 killed.").
+        if main.frame == Frame::Kill && f.sites.is_empty() && stated_date(&f.dates).is_none() {
+            if let Some(prev) = out
+                .iter_mut()
+                .rev()
+                .find(|c| !c.placeholder && c.coding.sub_event_type.is_some_and(|s| s.is_violent()))
+                .filter(|c| f.index.saturating_sub(c.sentence) <= 2)
+            {
+                prev.fatalities = prev.fatalities.max(killed);
+                prev.wounded = prev.wounded.max(wounded);
+                prev.more_evidence.push(f.span);
+                return;
+            }
+        }
+        // A protest's toll is of the killing it protests, not of the protest (ACLED codes
+        // deaths at a protest as excessive force or violence).
+        let killed = match coding.sub_event_type {
+            Some(
+                sitrep_model::SubEventType::PeacefulProtest
+                | sitrep_model::SubEventType::ProtestWithIntervention,
+            ) => 0,
+            _ => killed,
+        };
         let (actor1, actor2) = self.default_actors(coding, agent, patient, victims, salient, ctx);
         let specific = main.frame.specificity() >= 5;
         out.push(Candidate {
@@ -528,6 +562,7 @@ impl<'a> Assembler<'a> {
             coding,
             sentence: f.index,
             evidence: f.span,
+            more_evidence: Vec::new(),
             site: self.nearest_site(f, main),
             actor1,
             actor2,
@@ -611,6 +646,7 @@ impl<'a> Assembler<'a> {
             coding,
             sentence: si,
             evidence: first,
+            more_evidence: Vec::new(),
             site,
             actor1,
             actor2,
@@ -720,6 +756,7 @@ impl<'a> Assembler<'a> {
                         coding: code(h.frame, withdrawer.as_ref(), Victims::Unknown, false),
                         sentence: f.index,
                         evidence: f.span,
+                        more_evidence: Vec::new(),
                         site: Some(site),
                         actor1: withdrawer.clone(),
                         actor2: None,
@@ -747,6 +784,7 @@ impl<'a> Assembler<'a> {
                         coding,
                         sentence: f.index,
                         evidence: f.span,
+                        more_evidence: Vec::new(),
                         site: None,
                         actor1: taker.clone(),
                         actor2: loser.clone(),
@@ -772,6 +810,7 @@ impl<'a> Assembler<'a> {
                         coding,
                         sentence: f.index,
                         evidence: f.span,
+                        more_evidence: Vec::new(),
                         site: Some(site),
                         actor1: taker.clone(),
                         actor2: loser.clone(),
@@ -1074,32 +1113,50 @@ impl<'a> Assembler<'a> {
             .filter(|c| c.frame == Frame::Take)
             .map(|c| (c.sentence, c.date, c.actor1.clone()))
             .collect();
+        // Indexes instead of scans: a long document has 10^5 statements, takes and sentences.
+        let mut taken: HashSet<u32> = candidates
+            .iter()
+            .filter(|c| c.frame == Frame::Take)
+            .filter_map(|c| c.site.map(|s| s.entry))
+            .collect();
+        let mut takes_in: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, (ts, _, _)) in takes_any.iter().enumerate() {
+            takes_in.entry(*ts).or_default().push(i);
+        }
         // Takes with no place of their own ("three other towns fell Saturday") count too.
         for st in control
             .iter()
             .filter(|s| !s.negated && s.holder.inter != inter::STATE)
         {
-            let Some(si) = sentences
-                .iter()
-                .position(|s| s.contains(st.evidence) || *s == st.evidence)
+            // Sentences are sorted and disjoint: the first holding the evidence is one of the
+            // two starting last at or before it.
+            let after = sentences.partition_point(|s| s.start <= st.evidence.start);
+            let Some(si) = (after.saturating_sub(2)..after)
+                .find(|&i| sentences[i].contains(st.evidence) || sentences[i] == st.evidence)
             else {
                 continue;
             };
-            let taken = candidates
-                .iter()
-                .any(|c| c.frame == Frame::Take && c.site.is_some_and(|s| s.entry == st.place));
-            if taken {
+            if taken.contains(&st.place) {
                 continue;
             }
-            let related = takes_any.iter().rev().find(|(ts, _, a)| {
-                *ts <= si && si - ts <= 3 && a.as_ref().is_none_or(|a| a.name == st.holder.name)
-            });
+            // The last take (in `takes_any` order) at most three sentences back, by the holder.
+            let by_holder = |i: &usize| {
+                let actor = takes_any[*i].2.as_ref();
+                actor.is_none_or(|a| a.name == st.holder.name)
+            };
+            let related = (si.saturating_sub(3)..=si)
+                .filter_map(|ts| takes_in.get(&ts))
+                .filter_map(|ix| ix.iter().rev().copied().find(by_holder))
+                .max()
+                .map(|i| &takes_any[i]);
             if let Some((_, date, _)) = related {
+                taken.insert(st.place);
                 candidates.push(Candidate {
                     frame: Frame::Take,
                     coding: code(Frame::Take, Some(&st.holder), Victims::Unknown, false),
                     sentence: si,
                     evidence: st.evidence,
+                    more_evidence: Vec::new(),
                     site: Some(Site {
                         entry: st.place,
                         precision: 1,
@@ -1176,11 +1233,18 @@ impl<'a> Assembler<'a> {
         }
         // Merge: same coding, same place, same day.
         let mut merged: Vec<(Candidate, Vec<Span>)> = Vec::new();
+        // Where each key and each piece of evidence went: merging stays linear when a long
+        // document repeats one event 10^5 times.
+        let mut index: HashMap<(Coding, Option<u32>, Option<NaiveDate>), usize> = HashMap::new();
+        let mut seen: HashSet<(usize, Span)> = HashSet::new();
         for c in candidates.drain(..) {
             let key = |x: &Candidate| (x.coding, x.site.map(|s| s.entry), x.date.map(|d| d.0));
-            if let Some((m, ev)) = merged.iter_mut().find(|(m, _)| key(m) == key(&c)) {
-                if !ev.contains(&c.evidence) {
-                    ev.push(c.evidence);
+            if let Some(&i) = index.get(&key(&c)) {
+                let (m, ev) = &mut merged[i];
+                for e in std::iter::once(c.evidence).chain(c.more_evidence.iter().copied()) {
+                    if seen.insert((i, e)) {
+                        ev.push(e);
+                    }
                 }
                 m.fatalities = m.fatalities.max(c.fatalities);
                 m.wounded = m.wounded.max(c.wounded);
@@ -1193,7 +1257,13 @@ impl<'a> Assembler<'a> {
                 }
                 continue;
             }
-            let ev = vec![c.evidence];
+            index.insert(key(&c), merged.len());
+            let mut ev = Vec::new();
+            for e in std::iter::once(c.evidence).chain(c.more_evidence.iter().copied()) {
+                if seen.insert((merged.len(), e)) {
+                    ev.push(e);
+                }
+            }
             merged.push((c, ev));
         }
         // Main event first: early, violent, deadly, confident.
@@ -1324,10 +1394,12 @@ fn nearest_date(dates: &[DateMention], span: Span) -> Option<&DateMention> {
 }
 
 /// The first date the sentence states that is not background.
+/// A calendar date ("17/01") wins over a relative one ("yesterday") in the same sentence.
 fn stated_date(dates: &[DateMention]) -> Option<(NaiveDate, u8)> {
-    dates
-        .iter()
-        .find(|d| d.kind != DateKind::Historical)
+    let current = || dates.iter().filter(|d| d.kind != DateKind::Historical);
+    current()
+        .find(|d| d.explicit)
+        .or_else(|| current().next())
         .map(|d| (d.date, d.precision))
 }
 

@@ -86,12 +86,20 @@ fn token_of(toks: &[Token], span: Span) -> usize {
 
 /// Compared without allocating: a sentence may hold thousands of tokens and actors.
 fn clause_break(w: &str) -> bool {
-    [
-        ";", "said", "told", "but", "while", "which", "who", "where", "according",
-    ]
-    .iter()
-    .any(|b| w.eq_ignore_ascii_case(b))
+    CLAUSE_BREAKS.iter().any(|b| w.eq_ignore_ascii_case(b))
 }
+
+const CLAUSE_BREAKS: &[&str] = &[
+    ";",
+    "said",
+    "told",
+    "but",
+    "while",
+    "which",
+    "who",
+    "where",
+    "according",
+];
 
 fn is_determiner(w: &str) -> bool {
     ["the", "a", "an", "some", "suspected", "local"]
@@ -124,7 +132,10 @@ pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMentio
             if break_after.is_some_and(|b| b < at) {
                 continue;
             }
-            let prep = (hit.last + 1..at).rev().map(word).find(|w| !is_determiner(w));
+            let prep = (hit.last + 1..at)
+                .rev()
+                .map(word)
+                .find(|w| !is_determiner(w));
             match prep {
                 Some(w) if w.eq_ignore_ascii_case("by") && by.is_none() => by = Some(ai),
                 Some(w) if w.eq_ignore_ascii_case("to") && to.is_none() => to = Some(ai),
@@ -170,7 +181,10 @@ mod tests {
     /// Actors at every occurrence of `names`, the trigger at the first `verb`.
     fn read(text: &str, verb: &str, names: &[&str]) -> (Roles, Vec<String>) {
         let toks = tokenize(text, Span::new(0, text.len()));
-        let at = toks.iter().position(|t| t.text(text) == verb).expect("verb");
+        let at = toks
+            .iter()
+            .position(|t| t.text(text) == verb)
+            .expect("verb");
         let hit = TriggerHit {
             frame: Frame::Clash,
             span: toks[at].span,
@@ -206,14 +220,42 @@ mod tests {
     fn role_table() {
         let actors = &["Army", "ISIS", "Police", "Kurds"];
         let rows = [
-            ("Army attacked ISIS near Qaim", "attacked", (Some("Army"), Some("ISIS"))),
-            ("ISIS was attacked by the Army", "attacked", (Some("Army"), Some("ISIS"))),
+            (
+                "Army attacked ISIS near Qaim",
+                "attacked",
+                (Some("Army"), Some("ISIS")),
+            ),
+            (
+                "ISIS was attacked by the Army",
+                "attacked",
+                (Some("Army"), Some("ISIS")),
+            ),
             ("Qaim fell to ISIS", "fell", (Some("ISIS"), None)),
-            ("Army said Police attacked ISIS", "attacked", (Some("Police"), Some("ISIS"))),
-            ("Army attacked, officials said, ISIS", "attacked", (Some("Army"), None)),
-            ("Army attacked the suspected ISIS", "attacked", (Some("Army"), Some("ISIS"))),
-            ("Army attacked one two three four five six seven eight nine ISIS", "attacked", (Some("Army"), None)),
-            ("Kurds handed the town to Police", "handed", (Some("Kurds"), Some("Police"))),
+            (
+                "Army said Police attacked ISIS",
+                "attacked",
+                (Some("Police"), Some("ISIS")),
+            ),
+            (
+                "Army attacked, officials said, ISIS",
+                "attacked",
+                (Some("Army"), None),
+            ),
+            (
+                "Army attacked the suspected ISIS",
+                "attacked",
+                (Some("Army"), Some("ISIS")),
+            ),
+            (
+                "Army attacked one two three four five six seven eight nine ISIS",
+                "attacked",
+                (Some("Army"), None),
+            ),
+            (
+                "Kurds handed the town to Police",
+                "handed",
+                (Some("Kurds"), Some("Police")),
+            ),
         ];
         for (text, verb, (agent, patient)) in rows {
             let got = named(read(text, verb, actors));
@@ -229,6 +271,10 @@ mod tests {
         let started = std::time::Instant::now();
         let (r, _) = read(&text, "attacked", &["Army", "ISIS", "Police", "Kurds"]);
         assert_eq!((r.agent, r.patient), (Some(0), Some(1)));
-        assert!(started.elapsed().as_secs() < 5, "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed().as_secs() < 5,
+            "took {:?}",
+            started.elapsed()
+        );
     }
 }

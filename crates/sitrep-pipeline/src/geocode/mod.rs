@@ -12,6 +12,8 @@ mod resolve;
 use sitrep_gazetteer::{Entry, EntryKind, Gazetteer};
 use sitrep_model::{Document, Place, Span, Toponym};
 
+use crate::spans::SpanSet;
+
 pub use lexicon::{Lexicon, LexiconSources};
 pub use resolve::ResolveConfig;
 
@@ -93,13 +95,15 @@ impl<'a> Geocoder<'a> {
         exclude: &[Span],
     ) -> Vec<PlaceMention> {
         let mut out = Vec::new();
+        let excluded = SpanSet::new(doc.excluded.iter().copied());
         for (i, s) in sentences.iter().enumerate() {
-            if doc.is_excluded(*s) {
+            if excluded.overlaps(*s) {
                 continue;
             }
             recognize::recognize_sentence(self.gazetteer, self.lexicon, &doc.text, *s, i, &mut out);
         }
-        out.retain(|m| !exclude.iter().any(|x| x.overlaps(m.span)));
+        let exclude = SpanSet::new(exclude.iter().copied());
+        out.retain(|m| !exclude.overlaps(m.span));
         resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out, prior);
         // A one-word name whose best reading is a small place the rest of the story does not
         // support is more likely a person or a word ("Maliki", "Obama"): resolve again without it.
@@ -175,10 +179,28 @@ impl<'a> Geocoder<'a> {
             focus(self.gazetteer, &out).or_else(|| focus(self.gazetteer, &context_mentions));
         // Streets, buildings and other names the gazetteer lacks lie, most likely, in the place
         // the story is about.
-        if let Some(focus) = focus_entry {
-            for m in out.iter_mut().filter(|m| m.resolved.is_none()) {
+        // The nearest place named in the same sentence is a better guess than the story's
+        // focus ("Logan Elementary" beside "Rogersville").
+        let anchors: Vec<(usize, Span, u32)> = out
+            .iter()
+            .chain(context_mentions.iter())
+            .filter(|m| m.role == MentionRole::Place)
+            .filter_map(|m| {
+                let r = m.resolved?;
+                let e = self.gazetteer.entry(r.entry);
+                matches!(e.kind, EntryKind::Place | EntryKind::Admin2)
+                    .then_some((m.sentence, m.span, r.entry))
+            })
+            .collect();
+        for m in out.iter_mut().filter(|m| m.resolved.is_none()) {
+            let local = anchors
+                .iter()
+                .filter(|(s, _, _)| *s == m.sentence)
+                .min_by_key(|(_, sp, _)| sp.start.abs_diff(m.span.start))
+                .map(|(_, _, e)| *e);
+            if let Some(entry) = local.or(focus_entry) {
                 m.resolved = Some(Resolution {
-                    entry: focus,
+                    entry,
                     confidence: 0.2,
                     support: 0.0,
                     context: 0.0,

@@ -33,6 +33,10 @@ pub struct ResolveConfig {
     pub w_space: f64,
     /// Distance (km) at which spatial coherence falls to 1/e.
     pub space_scale_km: f64,
+    /// Share of the other mentions that have some reading in the candidate's province.
+    pub w_cover_admin1: f64,
+    /// Share of the other mentions that have some reading in the candidate's country.
+    pub w_cover_country: f64,
 }
 
 impl Default for ResolveConfig {
@@ -44,6 +48,8 @@ impl Default for ResolveConfig {
             w_pattern: 3.0,
             w_space: 1.5,
             space_scale_km: 250.0,
+            w_cover_admin1: 1.0,
+            w_cover_country: 0.0,
         }
     }
 }
@@ -196,6 +202,79 @@ impl Votes {
     }
 }
 
+/// Which provinces and countries each mention could lie in (any of its candidates): a story
+/// naming Greene County, Webster County, Springfield and Rogersville is about the one state
+/// where all four exist, whatever their populations elsewhere.
+struct Coverage {
+    admin1: HashMap<u32, usize>,
+    country: HashMap<u16, usize>,
+    own_admin1: Vec<Vec<u32>>,
+    own_country: Vec<Vec<u16>>,
+    n: usize,
+}
+
+impl Coverage {
+    fn collect(gaz: &Gazetteer, mentions: &[PlaceMention]) -> Self {
+        let mut c = Coverage {
+            admin1: HashMap::new(),
+            country: HashMap::new(),
+            own_admin1: Vec::new(),
+            own_country: Vec::new(),
+            n: 0,
+        };
+        for m in mentions {
+            let mut a1: Vec<u32> = Vec::new();
+            let mut cc: Vec<u16> = Vec::new();
+            if m.role != MentionRole::Embedded && !m.candidates.is_empty() {
+                for p in &m.candidates {
+                    let e = gaz.entry(p.entry());
+                    if e.admin1 != NONE {
+                        a1.push(e.admin1);
+                    }
+                    cc.push(e.country);
+                }
+                a1.sort_unstable();
+                a1.dedup();
+                cc.sort_unstable();
+                cc.dedup();
+                for &a in &a1 {
+                    *c.admin1.entry(a).or_default() += 1;
+                }
+                for &k in &cc {
+                    *c.country.entry(k).or_default() += 1;
+                }
+                c.n += 1;
+            }
+            c.own_admin1.push(a1);
+            c.own_country.push(cc);
+        }
+        c
+    }
+
+    fn others(&self, m: usize) -> f64 {
+        let own = usize::from(!self.own_country[m].is_empty());
+        (self.n - own) as f64
+    }
+
+    fn admin1(&self, m: usize, a1: u32) -> f64 {
+        let rest = self.others(m);
+        if rest < 1.0 || a1 == NONE {
+            return 0.0;
+        }
+        let own = usize::from(self.own_admin1[m].binary_search(&a1).is_ok());
+        (self.admin1.get(&a1).copied().unwrap_or(0) - own) as f64 / rest
+    }
+
+    fn country(&self, m: usize, c: u16) -> f64 {
+        let rest = self.others(m);
+        if rest < 1.0 {
+            return 0.0;
+        }
+        let own = usize::from(self.own_country[m].binary_search(&c).is_ok());
+        (self.country.get(&c).copied().unwrap_or(0) - own) as f64 / rest
+    }
+}
+
 /// Bonuses from "X, Y" and "X in Y" where Y is an area containing X's candidate.
 fn pattern_bonus(gaz: &Gazetteer, text: &str, mentions: &[PlaceMention]) -> Vec<Vec<f64>> {
     let mut bonus: Vec<Vec<f64>> = mentions
@@ -265,6 +344,7 @@ pub(crate) fn resolve(
         votes.total += w;
     }
     let patterns = pattern_bonus(gaz, text, mentions);
+    let cover = Coverage::collect(gaz, mentions);
     let mut scores: Vec<Vec<f64>> = Vec::with_capacity(mentions.len());
     for (mi, m) in mentions.iter().enumerate() {
         let row = m
@@ -285,6 +365,8 @@ pub(crate) fn resolve(
                     + cfg.w_country * country
                     + cfg.w_admin1 * admin1
                     + cfg.w_pattern * patterns[mi][ci]
+                    + cfg.w_cover_admin1 * cover.admin1(mi, e.admin1)
+                    + cfg.w_cover_country * cover.country(mi, e.country)
             })
             .collect();
         scores.push(row);

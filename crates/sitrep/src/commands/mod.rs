@@ -3,6 +3,9 @@
 mod eval;
 mod extract;
 mod gazetteer;
+mod ingest;
+mod serve;
+pub(crate) mod store_read;
 mod text;
 mod toponyms;
 mod train;
@@ -19,6 +22,13 @@ pub fn run(cli: &Cli) -> Result<Status> {
         Command::Gazetteer(cmd) => gazetteer::run(cli, cmd),
         Command::Train(args) => train::run(cli, args),
         Command::Extract(args) => extract::run(cli, args),
+        Command::Ingest(args) => ingest::run(cli, args),
+        Command::Events(args) => store_read::events(cli, args),
+        Command::Incidents(args) => store_read::incidents(cli, args),
+        Command::Control(args) => store_read::control(cli, args),
+        Command::Claims(args) => store_read::claims(cli, args),
+        Command::Export(args) => store_read::export(cli, args),
+        Command::Serve(args) => serve::run(cli, args),
         Command::Eval(cmd) => eval::run(cli, cmd),
     }
 }

@@ -37,16 +37,8 @@ fn floor(name: &str, value: f64, min: f64) {
 }
 
 #[test]
-fn acled_notes_test_slice() {
-    let Some(r) = eval(&[
-        "eval",
-        "events",
-        "acled-dev",
-        "--split",
-        "test",
-        "--limit",
-        "800",
-    ]) else {
+fn acled_notes_test_split() {
+    let Some(r) = eval(&["eval", "events", "acled-dev", "--split", "test"]) else {
         return;
     };
     floor(
@@ -115,11 +107,11 @@ struct Floors {
 
 /// Raise these as the figures rise (measured values are in docs/RESULTS.md).
 const FLOORS: Floors = Floors {
-    acled_event_type: 0.80,
-    acled_sub_event_type: 0.78,
-    acled_fatalities_band: 0.83,
-    acled_acc161: 0.50,
-    lgl_acc161: 0.76,
-    gwn_acc161: 0.72,
-    case_weighted_f1: 0.38,
+    acled_event_type: 0.84,
+    acled_sub_event_type: 0.82,
+    acled_fatalities_band: 0.85,
+    acled_acc161: 0.53,
+    lgl_acc161: 0.78,
+    gwn_acc161: 0.83,
+    case_weighted_f1: 0.40,
 };

@@ -5,6 +5,7 @@ mod contract;
 mod golden;
 mod inputs;
 mod seeds;
+mod store;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
