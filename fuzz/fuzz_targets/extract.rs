@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let text = common::text_of(rest);
-    let doc = Document {
+    let mut doc = Document {
         id: "fuzz".into(),
         text,
         // No date, a usual one, or the ends of chrono's calendar.
@@ -29,12 +29,9 @@ fuzz_target!(|data: &[u8]| {
             8 => Some(NaiveDate::MIN),
             _ => Some(NaiveDate::MAX),
         },
-            .then(|| NaiveDate::from_ymd_opt(2014, 6, 14))
-            .flatten(),
         origin: "fuzz".into(),
         ..Document::default()
     };
-    let mut doc = doc;
     doc.excluded = sitrep_pipeline::ingest::boilerplate_spans(&doc.text);
     let p = PIPELINE.get_or_init(pipeline::pipeline);
     let first = p.extract(&doc);

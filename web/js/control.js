@@ -45,7 +45,7 @@ export class ControlLayer {
         weight: 4,
         opacity: 0.9,
         fillColor: color,
-        fillOpacity: 0.12,
+        fillOpacity: 0.06,
         className: "control-marker",
         pane: "control",
       });

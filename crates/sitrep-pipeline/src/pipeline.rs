@@ -32,6 +32,8 @@ pub struct PipelineSources<'a> {
     pub demonyms: &'a str,
     /// The event classifier's weight tables (event type, sub-event type), when bundled.
     pub classifier: Option<(&'a str, &'a str)>,
+    /// The PLOVER classifier's weight table, when bundled.
+    pub plover: Option<&'a str>,
 }
 
 /// Every stage's compiled data.
@@ -43,6 +45,7 @@ pub struct Pipeline {
     pub triggers: TriggerSet,
     pub dates: DateReader,
     pub classifier: Option<EventClassifier>,
+    pub plover: Option<LinearModel>,
     /// Weights of toponym resolution (defaults are the tuned values).
     pub resolve: ResolveConfig,
 }
@@ -65,6 +68,10 @@ impl Pipeline {
                 )),
                 None => None,
             },
+            plover: match src.plover {
+                Some(t) => Some(LinearModel::from_tsv(t).map_err(PipelineError::Classifier)?),
+                None => None,
+            },
             resolve: ResolveConfig::default(),
             gazetteer,
             lexicon,
@@ -85,6 +92,7 @@ impl Pipeline {
             triggers: &self.triggers,
             dates: &self.dates,
             classifier: self.classifier.as_ref(),
+            plover: self.plover.as_ref(),
         }
     }
 

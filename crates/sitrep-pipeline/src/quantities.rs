@@ -511,7 +511,7 @@ fn killing_at(lower: &[String], i: usize) -> Option<usize> {
         "kill" | "kills" | "killed" | "murdered" | "lynched" | "beheaded" | "massacred"
         | "executed" => Some(i),
         "shot" | "gunned" | "hacked" | "stabbed" | "beaten" | "clubbed" | "burnt" | "burned"
-        | "stoned" | "lynched" => {
+        | "stoned" => {
             match (
                 lower.get(i + 1).map(String::as_str),
                 lower.get(i + 2).map(String::as_str),

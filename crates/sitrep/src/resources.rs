@@ -58,6 +58,8 @@ pub fn pipeline(cli: &crate::cli::Cli) -> Result<Pipeline> {
             (read("event_type.tsv.gz")?, read("sub_event_type.tsv.gz")?)
         }
     };
+    let plover =
+        gunzip(include_bytes!("../../../data/model/plover.tsv.gz")).context("PLOVER model")?;
     let sources = PipelineSources {
         actors: ActorSources {
             state_forces: include_str!("../../../data/actors/state_forces.tsv"),
@@ -69,6 +71,7 @@ pub fn pipeline(cli: &crate::cli::Cli) -> Result<Pipeline> {
         triggers: include_str!("../../../data/triggers/triggers.tsv"),
         demonyms: include_str!("../../../data/gazetteer/demonyms.tsv"),
         classifier: Some((&types, &subs)),
+        plover: Some(&plover),
     };
     let mut p = Pipeline::new(g, lexicon(), sources)
         .context("building the pipeline from the bundled dictionaries")?;

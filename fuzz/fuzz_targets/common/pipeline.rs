@@ -63,6 +63,7 @@ pub fn pipeline() -> Pipeline {
         triggers: data!("triggers/triggers.tsv"),
         demonyms: data!("gazetteer/demonyms.tsv"),
         classifier: None,
+        plover: None,
     };
     Pipeline::new(gazetteer(), lexicon, sources).expect("bundled dictionaries are valid")
 }

@@ -59,6 +59,8 @@ pub struct Assembler<'a> {
     pub triggers: &'a TriggerSet,
     pub dates: &'a DateReader,
     pub classifier: Option<&'a EventClassifier>,
+    /// Reads the PLOVER category of an event's sentence (trained on the PLOVER gold standard).
+    pub plover: Option<&'a crate::classify::LinearModel>,
 }
 
 /// One event before it becomes a record.
@@ -87,6 +89,9 @@ struct Site {
     entry: u32,
     precision: u8,
 }
+
+/// How much (log-probability) the PLOVER classifier must beat the rules' category by.
+const PLOVER_RULE_BONUS: f32 = 1.0;
 
 /// A country vote from an actor tied to one country ("Kenyan police", "Mungiki").
 const ACTOR_COUNTRY_VOTE: f64 = 0.5;
@@ -528,23 +533,50 @@ impl<'a> Assembler<'a> {
             patient = agent.take();
         }
         let mut coding = code(main.frame, agent.as_ref(), victims, intervention);
+        // A clash where one side is a crowd (farmers, a mob, party supporters, protesters) is a
+        // riot in ACLED's terms: armed clashes are between organised armed groups.
+        if coding.sub_event_type == Some(sitrep_model::SubEventType::ArmedClash) {
+            let party =
+                |i: Option<usize>| i.is_some_and(|i| f.actors[i].actor.role == Role::Civilians);
+            let crowd = f
+                .actors
+                .iter()
+                .any(|a| matches!(a.actor.role, Role::Protesters | Role::Rioters))
+                || party(r.agent)
+                || party(r.patient);
+            if crowd {
+                let mob = f.toks.iter().any(|t| {
+                    matches!(
+                        t.text(text).to_lowercase().as_str(),
+                        "mob" | "mobs" | "lynch" | "lynched"
+                    )
+                });
+                coding.sub_event_type = Some(if mob {
+                    sitrep_model::SubEventType::MobViolence
+                } else {
+                    sitrep_model::SubEventType::ViolentDemonstration
+                });
+                coding.plover = None;
+            }
+        }
         if let Some(refined) = self.refine(text, f, main.frame, coding) {
             coding = refined;
         }
         // A toll alone in the sentence after an event belongs to it ("Clashes … in Nakale.
         // 11 killed.").
-        if main.frame == Frame::Kill && f.sites.is_empty() && stated_date(&f.dates).is_none() {
-            if let Some(prev) = out
+        if main.frame == Frame::Kill
+            && f.sites.is_empty()
+            && stated_date(&f.dates).is_none()
+            && let Some(prev) = out
                 .iter_mut()
                 .rev()
                 .find(|c| !c.placeholder && c.coding.sub_event_type.is_some_and(|s| s.is_violent()))
                 .filter(|c| f.index.saturating_sub(c.sentence) <= 2)
-            {
-                prev.fatalities = prev.fatalities.max(killed);
-                prev.wounded = prev.wounded.max(wounded);
-                prev.more_evidence.push(f.span);
-                return;
-            }
+        {
+            prev.fatalities = prev.fatalities.max(killed);
+            prev.wounded = prev.wounded.max(wounded);
+            prev.more_evidence.push(f.span);
+            return;
         }
         // A protest's toll is of the killing it protests, not of the protest (ACLED codes
         // deaths at a protest as excessive force or violence).
@@ -1093,6 +1125,13 @@ impl<'a> Assembler<'a> {
                 let _ = victims;
                 (Some(a), Some(b))
             }
+            // "Iraq has deployed 2,000 troops", "reinforcements were on their way": the forces
+            // that moved are the actor; the story's insurgents did not deploy them.
+            S::Other => match (agent, patient) {
+                (Some(a), p) => (Some(a), p),
+                (None, Some(p)) if coding::is_armed(&p) => (Some(p), None),
+                (None, p) => (Some(compose(Role::Military)), p),
+            },
             _ => {
                 let a = agent.or_else(|| salient.non_state());
                 (a, patient)
@@ -1289,6 +1328,38 @@ impl<'a> Assembler<'a> {
             .collect()
     }
 
+    /// The PLOVER category of an event: the rules' choice unless the PLOVER classifier reads
+    /// the sentence as clearly another category.
+    fn plover_of_text(
+        &self,
+        text: &str,
+        rule: Option<sitrep_model::Plover>,
+    ) -> Option<sitrep_model::Plover> {
+        let Some(model) = self.plover else {
+            return rule;
+        };
+        let probs = model.predict(text);
+        model
+            .labels
+            .iter()
+            .zip(probs)
+            .filter_map(|(l, p)| Some((sitrep_model::Plover::parse(l)?, p)))
+            .map(|(pl, p)| {
+                (
+                    pl,
+                    p.max(1e-4).ln()
+                        + if Some(pl) == rule {
+                            PLOVER_RULE_BONUS
+                        } else {
+                            0.0
+                        },
+                )
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(pl, _)| pl)
+            .or(rule)
+    }
+
     fn control_report(&self, doc: &Document, c: ControlStatement) -> ControlReport {
         let p = place_of(self.gaz(), c.place);
         ControlReport {
@@ -1317,7 +1388,8 @@ impl<'a> Assembler<'a> {
     fn record(&self, doc: &Document, c: Candidate, evidence: &[Span]) -> EventRecord {
         let place = c.site.map(|s| (s, place_of(self.gaz(), s.entry)));
         let event_type = c.coding.event_type();
-        let plover = c.coding.plover.or(c.coding.sub_event_type.map(plover_of));
+        let rule_plover = c.coding.plover.or(c.coding.sub_event_type.map(plover_of));
+        let plover = self.plover_of_text(c.evidence.slice(&doc.text), rule_plover);
         let evidence: Vec<Evidence> = evidence
             .iter()
             .map(|s| Evidence {

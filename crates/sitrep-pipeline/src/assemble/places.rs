@@ -140,7 +140,9 @@ pub fn place_use(text: &str, toks: &[Token], span: Span, full: Span) -> PlaceUse
             .any(|w| SOURCE_NOUNS.contains(&w.as_str()));
     let speech_after = (after..toks.len().min(after + 5))
         .any(|j| SPEECH_VERBS.contains(&lower(toks, text, j).as_str()));
-    if near_source && (speech_after || prev2 == "group" || prev2 == "observatory") {
+    // "according to two security officials in Ramadi": the attribution says who spoke.
+    let attributed = before.iter().any(|w| w == "according");
+    if near_source && (speech_after || attributed || prev2 == "group" || prev2 == "observatory") {
         return PlaceUse::Speaker;
     }
     // Datelines: "BAGHDAD —" or "Beirut (Reuters) -" at the very start of a sentence.
@@ -168,6 +170,12 @@ pub fn place_use(text: &str, toks: &[Token], span: Span, full: Span) -> PlaceUse
     }
     // "through Fallujah", "via Jordan": a way, not a site.
     if matches!(prev, "through" | "via") {
+        return PlaceUse::Reference;
+    }
+    // "the highway between Baghdad and Amman": the ends of a stretch, not a site.
+    if prev == "between"
+        || (prev == "and" && before.iter().rev().skip(1).take(4).any(|w| w == "between"))
+    {
         return PlaceUse::Reference;
     }
     // "from Syria to Baghdad": the ends of a path.

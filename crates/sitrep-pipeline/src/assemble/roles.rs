@@ -89,8 +89,19 @@ fn clause_break(w: &str) -> bool {
     CLAUSE_BREAKS.iter().any(|b| w.eq_ignore_ascii_case(b))
 }
 
+/// Words that open another clause: an actor beyond one is not the trigger's agent ("the
+/// security forces since the group overran Mosul").
 const CLAUSE_BREAKS: &[&str] = &[
     ";",
+    "since",
+    "after",
+    "before",
+    "when",
+    "because",
+    "until",
+    "although",
+    "though",
+    "whereas",
     "said",
     "told",
     "but",

@@ -1,5 +1,7 @@
-//! `sitrep train`: fits the linear event classifier on the train half of a benchmark pack
-//! (ACLED notes) and writes the compact weight tables to `data/model/`.
+//! `sitrep train`: fits the linear event classifiers on the train half of a benchmark pack and
+//! writes the compact weight tables to `data/model/`: the ACLED heads (event type, sub-event
+//! type) from a pack of ACLED notes, the PLOVER head from the PLOVER gold-standard pack. Only
+//! heads the pack has labels for are written.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -21,6 +23,7 @@ pub fn run(_cli: &Cli, args: &TrainArgs) -> Result<Status> {
         .collect();
     let mut types = Vec::new();
     let mut subs = Vec::new();
+    let mut plovers = Vec::new();
     for g in gold
         .iter()
         .filter(|g| sitrep_eval::split_of(g) == sitrep_eval::Split::Train)
@@ -45,16 +48,27 @@ pub fn run(_cli: &Cli, args: &TrainArgs) -> Result<Status> {
         if let Some(s) = first.get("sub_event_type").and_then(Value::as_str) {
             subs.push((text.to_string(), s.to_string()));
         }
+        if let Some(p) = first.get("plover").and_then(Value::as_str) {
+            plovers.push((text.to_string(), p.to_uppercase()));
+        }
     }
     eprintln!(
-        "sitrep: training on {} event-type and {} sub-event-type examples",
+        "sitrep: training on {} event-type, {} sub-event-type and {} PLOVER examples",
         types.len(),
-        subs.len()
+        subs.len(),
+        plovers.len()
     );
     let cfg = TrainConfig::default();
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("creating {}", args.out_dir.display()))?;
-    for (name, examples) in [("event_type", &types), ("sub_event_type", &subs)] {
+    for (name, examples) in [
+        ("event_type", &types),
+        ("sub_event_type", &subs),
+        ("plover", &plovers),
+    ] {
+        if examples.len() < 50 {
+            continue;
+        }
         let model = LinearModel::train(examples, cfg);
         let path = args.out_dir.join(format!("{name}.tsv.gz"));
         write_gz(&path, &model.to_tsv())?;

@@ -231,8 +231,8 @@ fn control_matches(c: &ControlPeriod, f: &Filter, countries: &[String]) -> bool 
         })
 }
 
-/// `GET /api/claims`: checked claims. Claims have no date or place of their own: the event
-/// filters keep the claims of documents that report a matching event.
+/// `GET /api/claims`: checked claims. Claims have no date or place of their own: the filters
+/// keep the claims of the documents behind the matching incidents (what the map shows).
 pub async fn claims(State(s): State<AppState>, p: Params) -> ApiResult<Response> {
     p.only(&[FILTER, PAGE, &["doc_id", "verdict", "kind"]])?;
     let filter = p.filter()?;
@@ -248,8 +248,8 @@ pub async fn claims(State(s): State<AppState>, p: Params) -> ApiResult<Response>
             None
         } else {
             let mut set = HashSet::new();
-            store.events(&filter, &mut |e| -> Result<(), SinkError> {
-                set.insert(e.record.doc_id);
+            store.incidents(&filter, &mut |i| -> Result<(), SinkError> {
+                set.extend(i.incident.sources);
                 Ok(())
             })?;
             Some(set)

@@ -583,11 +583,32 @@ async fn timeline_control_and_claims() {
     assert_eq!(s(&mine[0], "doc_id"), "hostile-wire-0623");
     let (n, dist) = page(&app, "/api/claims?kind=distance").await;
     assert!(n > 0 && dist.iter().all(|c| s(c, "kind") == "distance"));
-    // The event filters pick the documents whose claims are shown.
-    let (n, hostile) = page(&app, "/api/claims?q=hostile-wire").await;
-    assert_eq!(n, 1, "{hostile:?}");
-    let (n, _) = page(&app, "/api/claims?country=JO&type=Protests").await;
-    assert_eq!(n, 0);
+    // The filters pick incidents; their source documents' claims are shown.
+    let (_, every) = page(&app, "/api/claims?limit=1000").await;
+    for filter in [
+        "q=hostile-wire",
+        "q=inc-7cf05079c3a11969",
+        "from=2014-06-22&to=2014-06-22",
+        "bbox=40,33,41.5,35",
+        "type=Battles&actor=islamic",
+        "country=JO&type=Protests",
+    ] {
+        let (_, incidents) = page(&app, &format!("/api/incidents?{filter}&limit=1000")).await;
+        let docs: std::collections::HashSet<&str> = incidents
+            .iter()
+            .flat_map(|i| i["sources"].as_array().into_iter().flatten())
+            .filter_map(Value::as_str)
+            .collect();
+        let expected: Vec<&Value> = every
+            .iter()
+            .filter(|c| docs.contains(s(c, "doc_id")))
+            .collect();
+        let (n, claims) = page(&app, &format!("/api/claims?{filter}&limit=1000")).await;
+        assert_eq!(n, expected.len(), "{filter}");
+        assert_eq!(claims.iter().collect::<Vec<_>>(), expected, "{filter}");
+    }
+    let (n, _) = page(&app, "/api/claims?q=hostile-wire&doc_id=hostile-wire-0623").await;
+    assert_eq!(n, 1);
 }
 
 /// CSV and GeoJSON downloads hold everything the filter matches, in the CLI's formats.
