@@ -25,6 +25,14 @@ pub fn fold(s: &str) -> String {
 /// [`fold`] into a reused buffer (cleared first).
 pub fn fold_into(s: &str, out: &mut String) {
     out.clear();
+    if s.is_ascii() {
+        fold_ascii(s, out)
+    } else {
+        fold_unicode(s, out)
+    }
+}
+
+fn fold_unicode(s: &str, out: &mut String) {
     let mut pending_space = false;
     for c in s.nfkd() {
         if is_combining_mark(c) || is_apostrophe(c) {
@@ -38,6 +46,26 @@ pub fn fold_into(s: &str, out: &mut String) {
             for l in c.to_lowercase() {
                 out.push(fold_letter(l));
             }
+        } else {
+            pending_space = true;
+        }
+    }
+}
+
+/// [`fold_into`] of an ASCII string: NFKD leaves ASCII as it is and no ASCII character is a
+/// combining mark, so the decomposition (the costly part) is skipped.
+fn fold_ascii(s: &str, out: &mut String) {
+    let mut pending_space = false;
+    for &b in s.as_bytes() {
+        if b == b'\'' || b == b'`' {
+            continue;
+        }
+        if b.is_ascii_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(char::from(b.to_ascii_lowercase()));
         } else {
             pending_space = true;
         }
@@ -133,6 +161,20 @@ fn squash(b: &[u8], out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_fast_path_folds_as_the_general_one() {
+        let all: String = (0u8..128).map(char::from).collect();
+        let mut inputs = vec![all.clone(), all.chars().rev().collect()];
+        inputs.extend(all.chars().map(|c| format!(" {c}a{c}{c}B ")));
+        inputs.extend(["Al Qa'im", "U.S.", "  `Anah'  ", "Deir ez-Zor", ""].map(String::from));
+        for s in inputs {
+            let (mut fast, mut general) = (String::new(), String::new());
+            fold_ascii(&s, &mut fast);
+            fold_unicode(&s, &mut general);
+            assert_eq!(fast, general, "{s:?}");
+        }
+    }
 
     #[test]
     fn fold_table() {

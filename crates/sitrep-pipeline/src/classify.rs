@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 /// Features of a text: lowercase word unigrams and bigrams, digits folded to `0`.
 pub fn features(text: &str) -> Vec<String> {
     let words: Vec<String> = text
@@ -30,11 +32,48 @@ pub fn features(text: &str) -> Vec<String> {
     out
 }
 
+/// [`features`] without a string per feature: the words go into `buf` joined by single
+/// spaces after `<s>`, so a bigram is the span from the previous word's start to the word's
+/// end. Same features, same (sorted) order: predictions add the weights in the same order.
+fn feature_slices<'b>(text: &str, buf: &'b mut String) -> Vec<&'b str> {
+    buf.clear();
+    buf.push_str("<s>");
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    for w in text
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+        .filter(|w| !w.is_empty())
+    {
+        buf.push(' ');
+        let start = buf.len();
+        for c in w.chars() {
+            let c = if c.is_ascii_digit() { '0' } else { c };
+            if c.is_ascii() {
+                buf.push(c.to_ascii_lowercase());
+            } else {
+                buf.extend(c.to_lowercase());
+            }
+        }
+        words.push((start, buf.len()));
+    }
+    let buf: &'b str = buf;
+    let mut out: Vec<&'b str> = Vec::with_capacity(words.len() * 2 + 1);
+    out.push("<bias>");
+    let mut prev_start = 0;
+    for &(start, end) in &words {
+        out.push(&buf[start..end]);
+        out.push(&buf[prev_start..end]);
+        prev_start = start;
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// A trained model: per feature, sparse weights over labels.
 #[derive(Debug, Clone, Default)]
 pub struct LinearModel {
     pub labels: Vec<String>,
-    weights: HashMap<String, Vec<(u16, f32)>>,
+    weights: FxHashMap<Box<str>, Box<[(u16, f32)]>>,
 }
 
 /// Training settings.
@@ -142,7 +181,7 @@ impl LinearModel {
                 }
             }
         }
-        let mut weights = HashMap::new();
+        let mut weights = FxHashMap::default();
         for (fi, f) in vocab.iter().enumerate() {
             let row: Vec<(u16, f32)> = w[fi * k..(fi + 1) * k]
                 .iter()
@@ -151,7 +190,7 @@ impl LinearModel {
                 .map(|(c, x)| (c as u16, (x * 1000.0).round() / 1000.0))
                 .collect();
             if !row.is_empty() {
-                weights.insert((*f).to_string(), row);
+                weights.insert((*f).into(), row.into());
             }
         }
         Self { labels, weights }
@@ -159,10 +198,16 @@ impl LinearModel {
 
     /// Label probabilities for a text, in `labels` order.
     pub fn predict(&self, text: &str) -> Vec<f32> {
+        let mut buf = String::with_capacity(text.len() + 8);
+        self.predict_features(&feature_slices(text, &mut buf))
+    }
+
+    /// Label probabilities for features in [`features`] order.
+    fn predict_features(&self, features: &[&str]) -> Vec<f32> {
         let mut scores = vec![0f32; self.labels.len()];
-        for f in features(text) {
-            if let Some(row) = self.weights.get(&f) {
-                for &(c, x) in row {
+        for &f in features {
+            if let Some(row) = self.weights.get(f) {
+                for &(c, x) in row.iter() {
                     if let Some(s) = scores.get_mut(c as usize) {
                         *s += x;
                     }
@@ -189,7 +234,7 @@ impl LinearModel {
         out.push_str("labels\t");
         out.push_str(&self.labels.join("|"));
         out.push('\n');
-        let mut keys: Vec<&String> = self.weights.keys().collect();
+        let mut keys: Vec<&Box<str>> = self.weights.keys().collect();
         keys.sort();
         for k in keys {
             let row = &self.weights[k];
@@ -205,7 +250,7 @@ impl LinearModel {
     /// Reads [`LinearModel::to_tsv`] output; malformed lines are errors with their number.
     pub fn from_tsv(tsv: &str) -> Result<Self, String> {
         let mut labels = Vec::new();
-        let mut weights = HashMap::new();
+        let mut weights = FxHashMap::default();
         for (i, line) in tsv.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -230,7 +275,7 @@ impl LinearModel {
                     .map_err(|_| format!("model line {}: bad weight", i + 1))?;
                 row.push((c, x));
             }
-            weights.insert(k.to_string(), row);
+            weights.insert(k.into(), row.into_boxed_slice());
         }
         if labels.is_empty() {
             return Err("model has no labels line".into());
@@ -299,8 +344,11 @@ impl EventClassifier {
 
     /// Log-scores of every sub-event type for a text, best first.
     pub fn scores(&self, text: &str) -> Vec<(sitrep_model::SubEventType, f32)> {
-        let tp = self.types.predict_map(text);
-        let sp = self.subs.predict(text);
+        // One feature extraction for both heads.
+        let mut buf = String::with_capacity(text.len() + 8);
+        let feats = feature_slices(text, &mut buf);
+        let tp = self.types.predict_features(&feats);
+        let sp = self.subs.predict_features(&feats);
         let mut out: Vec<(sitrep_model::SubEventType, f32)> = self
             .subs
             .labels
@@ -308,7 +356,7 @@ impl EventClassifier {
             .zip(sp)
             .filter_map(|(l, p)| {
                 let s = sitrep_model::SubEventType::parse(l)?;
-                let t = tp.get(s.event_type().as_str()).copied().unwrap_or(0.0);
+                let t = self.type_index(s.event_type()).map_or(0.0, |i| tp[i]);
                 // Smoothed towards uniform, so one confident head cannot veto everything.
                 Some((s, smooth(p, 25).ln() + smooth(t, 6).ln()))
             })
@@ -329,11 +377,13 @@ impl EventClassifier {
 
     /// The probability that the text reports an event of the given type.
     pub fn type_probability(&self, text: &str, t: sitrep_model::EventType) -> f32 {
-        self.types
-            .predict_map(text)
-            .get(t.as_str())
-            .copied()
-            .unwrap_or(0.0)
+        self.type_index(t)
+            .map_or(0.0, |i| self.types.predict(text)[i])
+    }
+
+    /// Where the event-type head lists `t`.
+    fn type_index(&self, t: sitrep_model::EventType) -> Option<usize> {
+        self.types.labels.iter().position(|l| l == t.as_str())
     }
 
     /// The sub-event type for a text, given what the rules found: the rules' choice gets a

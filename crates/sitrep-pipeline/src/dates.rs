@@ -117,6 +117,11 @@ impl DateReader {
         let Some(part) = text.get(range.start..range.end) else {
             return Vec::new();
         };
+        // Every pattern but `relative` and `ago` needs a digit (`\d` is Unicode's Nd, inside
+        // `char::is_numeric`): most sentences have none and skip them.
+        let has_digit = part.bytes().any(|b| b.is_ascii_digit())
+            || (!part.is_ascii() && part.chars().any(char::is_numeric));
+        let digits = if has_digit { part } else { "" };
         let mut out: Vec<DateMention> = Vec::new();
         let at = |s: usize, e: usize| Span::new(range.start + s, range.start + e);
         let push = |m: DateMention, out: &mut Vec<DateMention>| {
@@ -124,7 +129,7 @@ impl DateReader {
                 out.push(m);
             }
         };
-        for c in self.iso.captures_iter(part) {
+        for c in self.iso.captures_iter(digits) {
             let (Some(y), Some(mo), Some(d)) = (num(&c, 1), num(&c, 2), num(&c, 3)) else {
                 continue;
             };
@@ -139,8 +144,8 @@ impl DateReader {
         }
         for c in self
             .month_day_year
-            .captures_iter(part)
-            .chain(self.day_month_year.captures_iter(part))
+            .captures_iter(digits)
+            .chain(self.day_month_year.captures_iter(digits))
         {
             let Some(whole) = c.get(0) else { continue };
             let (month_s, day_s) = if c
@@ -170,7 +175,7 @@ impl DateReader {
                 &mut out,
             );
         }
-        for c in self.numeric.captures_iter(part) {
+        for c in self.numeric.captures_iter(digits) {
             let Some(whole) = c.get(0) else { continue };
             let (Some(a), Some(b)) = (num(&c, 1), num(&c, 2)) else {
                 continue;
@@ -186,7 +191,7 @@ impl DateReader {
                 );
             }
         }
-        for c in self.month_year.captures_iter(part) {
+        for c in self.month_year.captures_iter(digits) {
             let Some(whole) = c.get(0) else { continue };
             let (Some(month), Some(year)) =
                 (c.get(2).and_then(|m| month_number(m.as_str())), num(&c, 3))
@@ -244,7 +249,7 @@ impl DateReader {
                 );
             }
         }
-        for c in self.year.captures_iter(part) {
+        for c in self.year.captures_iter(digits) {
             let (Some(whole), Some(y)) = (c.get(1), num(&c, 1)) else {
                 continue;
             };

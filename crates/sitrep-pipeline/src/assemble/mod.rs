@@ -93,6 +93,12 @@ struct Site {
 /// How much (log-probability) the PLOVER classifier must beat the rules' category by.
 const PLOVER_RULE_BONUS: f32 = 1.0;
 
+/// Reports up to this length are read by the PLOVER classifier.
+const SHORT_REPORT_BYTES: usize = 2000;
+
+/// The PLOVER classifier's least probability for overriding the rules.
+const PLOVER_MIN_PROBABILITY: f32 = 0.5;
+
 /// A country vote from an actor tied to one country ("Kenyan police", "Mungiki").
 const ACTOR_COUNTRY_VOTE: f64 = 0.5;
 
@@ -1319,13 +1325,24 @@ impl<'a> Assembler<'a> {
                 .total_cmp(&main_score(a))
                 .then(a.sentence.cmp(&b.sentence))
         });
-        merged
+        let mut records: Vec<EventRecord> = merged
             .into_iter()
             .map(|(c, mut ev)| {
                 ev.sort();
                 self.record(doc, c, &ev)
             })
-            .collect()
+            .collect();
+        // Ids are unique within a document even when two events share every hashed field.
+        let mut seen = HashSet::new();
+        for r in &mut records {
+            let base = r.event_id.clone();
+            let mut n = 1;
+            while !seen.insert(r.event_id.clone()) {
+                n += 1;
+                r.event_id = format!("{base}-{n}");
+            }
+        }
+        records
     }
 
     /// The PLOVER category of an event: the rules' choice unless the PLOVER classifier reads
@@ -1338,26 +1355,24 @@ impl<'a> Assembler<'a> {
         let Some(model) = self.plover else {
             return rule;
         };
-        let probs = model.predict(text);
-        model
+        let scored: Vec<(sitrep_model::Plover, f32)> = model
             .labels
             .iter()
-            .zip(probs)
+            .zip(model.predict(text))
             .filter_map(|(l, p)| Some((sitrep_model::Plover::parse(l)?, p)))
-            .map(|(pl, p)| {
-                (
-                    pl,
-                    p.max(1e-4).ln()
-                        + if Some(pl) == rule {
-                            PLOVER_RULE_BONUS
-                        } else {
-                            0.0
-                        },
-                )
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(pl, _)| pl)
-            .or(rule)
+            .collect();
+        let (best, p_best) = scored.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let p_rule = rule
+            .and_then(|r| scored.iter().find(|(x, _)| *x == r))
+            .map_or(0.0, |(_, p)| *p);
+        // Learned from a few hundred sentences: it overrides the rules only when sure.
+        let sure = p_best >= PLOVER_MIN_PROBABILITY
+            && p_best.ln() - p_rule.max(1e-4).ln() > PLOVER_RULE_BONUS;
+        if rule.is_none() || sure {
+            Some(best)
+        } else {
+            rule
+        }
     }
 
     fn control_report(&self, doc: &Document, c: ControlStatement) -> ControlReport {
@@ -1389,7 +1404,14 @@ impl<'a> Assembler<'a> {
         let place = c.site.map(|s| (s, place_of(self.gaz(), s.entry)));
         let event_type = c.coding.event_type();
         let rule_plover = c.coding.plover.or(c.coding.sub_event_type.map(plover_of));
-        let plover = self.plover_of_text(c.evidence.slice(&doc.text), rule_plover);
+        // Short reports only: the classifier learned from single sentences.
+        // A PLOVER category a trigger named ("asked for" → REQUEST) stands; one derived from
+        // the ACLED type may yield to the classifier.
+        let plover = if c.coding.plover.is_none() && doc.text.len() <= SHORT_REPORT_BYTES {
+            self.plover_of_text(c.evidence.slice(&doc.text), rule_plover)
+        } else {
+            rule_plover
+        };
         let evidence: Vec<Evidence> = evidence
             .iter()
             .map(|s| Evidence {
@@ -1531,6 +1553,13 @@ fn event_id(e: &EventRecord) -> String {
     eat(e.plover.map_or("", |p| p.as_str()).as_bytes());
     eat(&e.geonameid.unwrap_or(0).to_le_bytes());
     eat(e.location.as_deref().unwrap_or("").as_bytes());
+    eat(e
+        .event_date
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+        .as_bytes());
+    eat(e.actor1.as_deref().unwrap_or("").as_bytes());
+    eat(e.actor2.as_deref().unwrap_or("").as_bytes());
     format!("{}-{:012x}", e.doc_id, h & 0xffff_ffff_ffff)
 }
 

@@ -16,7 +16,9 @@
 
 use std::collections::HashMap;
 
-use sitrep_gazetteer::normalize::fold;
+use rustc_hash::FxHashMap;
+
+use sitrep_gazetteer::normalize::{fold, fold_into};
 use sitrep_gazetteer::{Entry, EntryKind, Gazetteer, NONE};
 
 use super::{MentionRole, PlaceMention, Resolution};
@@ -322,6 +324,7 @@ pub(crate) fn resolve(
     mentions: &mut [PlaceMention],
     country_prior: &[(u16, f64)],
 ) {
+    let mut name = String::new();
     let priors: Vec<Vec<f64>> = mentions
         .iter()
         .map(|m| {
@@ -331,7 +334,8 @@ pub(crate) fn resolve(
                 .iter()
                 .map(|p| {
                     let e = gaz.entry(p.entry());
-                    let exact = fold(&e.name) == surface;
+                    fold_into(&e.name, &mut name);
+                    let exact = name == surface;
                     prior(cfg, e, p.is_primary(), p.is_bare(), exact, m.level_hint)
                 })
                 .collect()
@@ -373,8 +377,9 @@ pub(crate) fn resolve(
     }
     let groups = name_groups(mentions);
     let mut choice = decide(&scores, &groups);
+    let mut memo = ClosenessMemo::default();
     for _ in 0..2 {
-        let spatial = coherence(gaz, cfg, mentions, &choice);
+        let spatial = coherence(gaz, cfg, mentions, &choice, &mut memo);
         let refined: Vec<Vec<f64>> = scores
             .iter()
             .zip(&spatial)
@@ -387,7 +392,7 @@ pub(crate) fn resolve(
             .collect();
         choice = decide(&refined, &groups);
     }
-    let spatial = coherence(gaz, cfg, mentions, &choice);
+    let spatial = coherence(gaz, cfg, mentions, &choice, &mut memo);
     for (mi, m) in mentions.iter_mut().enumerate() {
         let Some(ci) = choice.picks[mi] else { continue };
         let e = gaz.entry(m.candidates[ci].entry());
@@ -454,11 +459,16 @@ fn decide(scores: &[Vec<f64>], groups: &[Vec<usize>]) -> Choice {
 const COHERENCE_WINDOW: usize = 128;
 
 /// For each candidate, how close it lies to the places chosen for the other mentions.
+///
+/// The same pairs of places recur across mentions of one name and across the rounds of
+/// [`resolve`], so closeness is memoised per pair of entries, and mentions of one name that see
+/// the same anchors share one row (same additions in the same order: the result is exact).
 fn coherence(
     gaz: &Gazetteer,
     cfg: &ResolveConfig,
     mentions: &[PlaceMention],
     choice: &Choice,
+    memo: &mut ClosenessMemo,
 ) -> Vec<Vec<f64>> {
     // Anchors: chosen points of places and districts (areas are too large to be points).
     let anchors: Vec<(usize, u32, f64)> = mentions
@@ -471,46 +481,83 @@ fn coherence(
                 .then(|| (mi, entry, choice.confidence[mi]))
         })
         .collect();
-    mentions
-        .iter()
-        .enumerate()
-        .map(|(mi, m)| {
-            let own_key = m.candidates.first().map(|p| p.entry());
-            // Anchors are in mention order.
-            let near = &anchors[anchors.partition_point(|a| a.0 + COHERENCE_WINDOW < mi)
-                ..anchors.partition_point(|a| a.0 <= mi + COHERENCE_WINDOW)];
-            m.candidates
+    let own_key = |mi: usize| mentions[mi].candidates.first().map(|p| p.entry());
+    // (own key, anchor window) → the mention whose row was computed for it.
+    let mut shared: FxHashMap<(Option<u32>, usize, usize), usize> = FxHashMap::default();
+    let mut rows: Vec<Vec<f64>> = Vec::with_capacity(mentions.len());
+    let mut near: Vec<(u32, f64)> = Vec::new();
+    for (mi, m) in mentions.iter().enumerate() {
+        let key = own_key(mi);
+        // Anchors are in mention order.
+        let lo = anchors.partition_point(|a| a.0 + COHERENCE_WINDOW < mi);
+        let hi = anchors.partition_point(|a| a.0 <= mi + COHERENCE_WINDOW);
+        // Skipped anchors are this mention and those of its name, so every mention of the
+        // name with the same window sees the same anchors.
+        if let Some(&j) = shared.get(&(key, lo, hi))
+            && mentions[j].candidates == m.candidates
+        {
+            let row = rows[j].clone();
+            rows.push(row);
+            continue;
+        }
+        near.clear();
+        near.extend(
+            anchors[lo..hi]
                 .iter()
-                .map(|p| {
-                    let e = gaz.entry(p.entry());
-                    let (mut num, mut den) = (0.0, 0.0);
-                    for &(ai, entry, w) in near {
-                        if ai == mi || mentions[ai].candidates.first().map(|p| p.entry()) == own_key
-                        {
-                            continue;
-                        }
-                        let a = gaz.entry(entry);
-                        // Points are scored by distance; areas by whether the other places lie in them.
-                        let closeness = match e.kind {
-                            EntryKind::Place | EntryKind::Admin2 => {
-                                let d = haversine_km(
-                                    f64::from(e.lat),
-                                    f64::from(e.lon),
-                                    f64::from(a.lat),
-                                    f64::from(a.lon),
-                                );
-                                (-d / cfg.space_scale_km).exp()
-                            }
-                            EntryKind::Admin1 => f64::from(u8::from(a.admin1 == p.entry())),
-                            EntryKind::Country => f64::from(u8::from(a.country == e.country)),
-                            EntryKind::Region => 0.0,
-                        };
-                        num += w * closeness;
-                        den += w;
-                    }
-                    if den > 0.0 { num / den } else { 0.0 }
-                })
-                .collect()
-        })
-        .collect()
+                .filter(|&&(ai, _, _)| ai != mi && own_key(ai) != key)
+                .map(|&(_, entry, w)| (entry, w)),
+        );
+        let row = m
+            .candidates
+            .iter()
+            .map(|p| {
+                let e = gaz.entry(p.entry());
+                let (mut num, mut den) = (0.0, 0.0);
+                for &(entry, w) in &near {
+                    let a = gaz.entry(entry);
+                    // Points are scored by distance; areas by whether the other places lie in them.
+                    let closeness = match e.kind {
+                        EntryKind::Place | EntryKind::Admin2 => memo.get(p.entry(), entry, || {
+                            let d = haversine_km(
+                                f64::from(e.lat),
+                                f64::from(e.lon),
+                                f64::from(a.lat),
+                                f64::from(a.lon),
+                            );
+                            (-d / cfg.space_scale_km).exp()
+                        }),
+                        EntryKind::Admin1 => f64::from(u8::from(a.admin1 == p.entry())),
+                        EntryKind::Country => f64::from(u8::from(a.country == e.country)),
+                        EntryKind::Region => 0.0,
+                    };
+                    num += w * closeness;
+                    den += w;
+                }
+                if den > 0.0 { num / den } else { 0.0 }
+            })
+            .collect();
+        shared.insert((key, lo, hi), mi);
+        rows.push(row);
+    }
+    rows
+}
+
+/// Closeness of point pairs already computed for one document (bounded, so a hostile
+/// document with 10^5 mentions computes the rest afresh instead of growing the table).
+#[derive(Default)]
+struct ClosenessMemo(FxHashMap<(u32, u32), f64>);
+
+impl ClosenessMemo {
+    const MAX_PAIRS: usize = 1 << 18;
+
+    fn get(&mut self, candidate: u32, anchor: u32, compute: impl FnOnce() -> f64) -> f64 {
+        if let Some(&c) = self.0.get(&(candidate, anchor)) {
+            return c;
+        }
+        let c = compute();
+        if self.0.len() < Self::MAX_PAIRS {
+            self.0.insert((candidate, anchor), c);
+        }
+        c
+    }
 }

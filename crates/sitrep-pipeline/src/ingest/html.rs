@@ -474,16 +474,10 @@ mod tests {
             "<div>".repeat(100_000),
             "</div>".repeat(100_000)
         );
-        let started = std::time::Instant::now();
         let page = extract_page(&html);
         assert_eq!(page.text, "Qaim fell & Rawa too.");
         assert_eq!(page.title.as_deref(), Some("Deep & dark"));
         assert!(page.warnings[0].starts_with("HTML nested deeper"));
-        assert!(
-            started.elapsed().as_secs() < 10,
-            "took {:?}",
-            started.elapsed()
-        );
         let unclosed = "<span>".repeat(100_000) + "text";
         assert_eq!(fragment_paragraphs(&unclosed), ["text"]);
     }
