@@ -3,8 +3,10 @@
 
 mod cli;
 mod commands;
+mod guard;
 mod input;
 mod output;
+mod progress;
 mod report;
 mod resources;
 mod server;

@@ -8,6 +8,8 @@
 mod lexicon;
 mod recognize;
 mod resolve;
+#[cfg(test)]
+mod tests;
 
 use sitrep_gazetteer::{Entry, EntryKind, Gazetteer};
 use sitrep_model::{Document, Place, Span, Toponym};

@@ -85,9 +85,9 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
                 }),
             }
         }
-        let outputs: Vec<(Extraction, Vec<Claim>)> = fresh
+        let outputs: Vec<Result<(Extraction, Vec<Claim>), Skipped>> = fresh
             .par_iter()
-            .map(|d| {
+            .map(|d| crate::guard::per_document(d, || {
                 let mut x = pipeline.extract(d);
                 // One geoparse for the claims and the control statements extraction misses.
                 let sentences = control::readable_sentences(d);
@@ -96,9 +96,16 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
                     control::statements_with(&pipeline, d, &sentences, &mentions, &x.control);
                 x.control.extend(more);
                 (x, checker.check_with(d, &sentences, &mentions))
-            })
+            }))
             .collect();
-        for (doc, (extraction, claims)) in fresh.iter().zip(outputs) {
+        for (doc, output) in fresh.iter().zip(outputs) {
+            let (extraction, claims) = match output {
+                Ok(o) => o,
+                Err(s) => {
+                    tally.skip(&s);
+                    continue;
+                }
+            };
             for w in &doc.warnings {
                 tally.warn(&doc.origin, &doc.id, w);
             }

@@ -1,0 +1,126 @@
+//! Table tests of the recognition rules and of resolution, on a small gazetteer built here
+//! from the bundled country and province tables plus towns chosen to set traps: places named
+//! like common words ("Of", "Mobile"), people ("Bailey", "Obama"), adjectives ("Sunni") and
+//! months ("June"), and names shared across countries ("Paris", "Jordan").
+
+use sitrep_gazetteer::{Builder, Gazetteer};
+use sitrep_model::{Document, Span};
+
+use super::{Geocoder, Lexicon, LexiconSources, MentionRole};
+
+macro_rules! data {
+    ($path:literal) => {
+        include_str!(concat!("../../../../data/", $path))
+    };
+}
+
+/// GeoNames rows (19 columns): real places whose names collide with words and people.
+const TOWNS: &str = "\
+99072\tMosul\tMosul\tAl Mawsil,Mossul\t36.335\t43.119\tP\tPPLA\tIQ\t\t15\t\t\t\t1739800\t\t\t\t
+92138\tAl Qa'im\tAl Qa'im\tQaim,Al-Qaim,Husaybah\t34.392\t40.989\tP\tPPLA2\tIQ\t\t01\t\t\t\t74100\t\t\t\t
+92004\tRawah\tRawah\tRawa\t34.482\t41.919\tP\tPPLA2\tIQ\t\t01\t\t\t\t13000\t\t\t\t
+98717\tRamadi\tRamadi\tAr Ramadi\t33.421\t43.308\tP\tPPLA\tIQ\t\t01\t\t\t\t223500\t\t\t\t
+98182\tBaghdad\tBaghdad\tBagdad\t33.341\t44.401\tP\tPPLC\tIQ\t\t07\t\t\t\t5672513\t\t\t\t
+2988507\tParis\tParis\t\t48.853\t2.349\tP\tPPLC\tFR\t\t11\t\t\t\t2138551\t\t\t\t
+4717560\tParis\tParis\t\t33.661\t-95.556\tP\tPPLA2\tUS\t\tTX\t\t\t\t24782\t\t\t\t
+4076598\tMobile\tMobile\t\t30.694\t-88.043\tP\tPPLA2\tUS\t\tAL\t\t\t\t190432\t\t\t\t
+740430\tOf\tOf\t\t40.944\t40.267\tP\tPPLA2\tTR\t\t61\t\t\t\t16000\t\t\t\t
+1854487\tObama\tObama\t\t35.5\t135.75\tP\tPPLA2\tJP\t\t32\t\t\t\t31000\t\t\t\t
+5418104\tBailey\tBailey\t\t39.405\t-105.474\tP\tPPL\tUS\t\tCO\t\t\t\t9000\t\t\t\t
+3166720\tSuni\tSuni\tSunni\t40.28\t8.55\tP\tPPLA3\tIT\t\t14\t\t\t\t1100\t\t\t\t
+2970797\tUnieux\tUnieux\tJune\t45.40\t4.27\tP\tPPL\tFR\t\t84\t\t\t\t8800\t\t\t\t
+1710116\tJordan\tJordan\t\t10.658\t122.596\tP\tPPLA3\tPH\t\t06\t\t\t\t8255\t\t\t\t
+";
+
+fn gazetteer() -> Gazetteer {
+    let mut b = Builder::new();
+    b.add_countries(data!("gazetteer/countries.tsv")).expect("countries");
+    b.add_country_aliases(data!("gazetteer/country_aliases.tsv")).expect("country aliases");
+    b.add_admin(data!("gazetteer/admin1.tsv"), 1).expect("admin1");
+    b.add_admin_aliases(data!("gazetteer/admin1_aliases.tsv")).expect("admin1 aliases");
+    b.add_geonames("towns", TOWNS.as_bytes()).expect("towns");
+    b.add_demonyms(data!("gazetteer/demonyms.tsv")).expect("demonyms");
+    Gazetteer::from_bytes(&b.finish().expect("compiles")).expect("loads")
+}
+
+fn lexicon() -> Lexicon {
+    Lexicon::new(LexiconSources {
+        common_words: data!("lexicon/common_words.txt"),
+        person_titles: data!("lexicon/person_titles.txt"),
+        org_heads: data!("lexicon/org_heads.txt"),
+        place_heads: data!("lexicon/place_heads.txt"),
+        media: data!("lexicon/media.txt"),
+        not_places: data!("lexicon/not_places.txt"),
+        first_names: data!("lexicon/first_names.txt"),
+    })
+}
+
+/// Recognised place mentions (not demonyms) as "surface → place, country".
+fn places(text: &str) -> Vec<String> {
+    let (g, l) = (gazetteer(), lexicon());
+    let geo = Geocoder::new(&g, &l);
+    let doc = Document { id: "t".into(), text: text.into(), ..Document::default() };
+    let sents = crate::sentences::split(text, Span::new(0, text.len()));
+    geo.mentions(&doc, &sents)
+        .iter()
+        .filter(|m| m.role == MentionRole::Place)
+        .map(|m| {
+            let e = m.resolved.map(|r| g.entry(r.entry));
+            let cc = e.and_then(|e| g.country_of(e)).map_or("-", |c| &c.iso2);
+            format!("{} → {}, {cc}", m.span.slice(text), e.map_or("?", |e| &e.name))
+        })
+        .collect()
+}
+
+#[test]
+fn false_hits_are_rejected() {
+    let cases: &[(&str, &[&str])] = &[
+        // A common word capitalised by the sentence start is no place; after "in" it is.
+        ("Mobile phones were cut. Fighting spread in Mobile.", &["Mobile → Mobile, US"]),
+        ("Of the 1.6 million people of Mosul, half fled.", &["Mosul → Mosul, IQ"]),
+        // People: a given name before, a title before.
+        ("Shawn Bailey wrote from Baghdad.", &["Baghdad → Baghdad, IQ"]),
+        ("President Obama spoke about Ramadi.", &["Ramadi → Ramadi, IQ"]),
+        // Adjectives and months that GeoNames lists as alternate names.
+        ("In June the Sunni tribes met in Ramadi.", &["Ramadi → Ramadi, IQ"]),
+        // Media and organisations.
+        ("Al Jazeera reported clashes in Mosul.", &["Mosul → Mosul, IQ"]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(places(text), *want, "{text:?}");
+    }
+}
+
+#[test]
+fn context_picks_the_reading() {
+    let cases: &[(&str, &[&str])] = &[
+        // A country name beats a small town of the same name; "X, Y" picks the town in Y.
+        ("Refugees crossed into Jordan from Syria.", &["Jordan → Jordan, JO", "Syria → Syria, SY"]),
+        ("The storm reached Paris, Texas, at noon.", &["Paris → Paris, US", "Texas → Texas, US"]),
+        ("Talks in Paris, France, ended.", &["Paris → Paris, FR", "France → France, FR"]),
+        // Transliterations and articles.
+        ("Fighters left Al-Qaim for Rawa.", &["Al-Qaim → Al Qa'im, IQ", "Rawa → Rawah, IQ"]),
+        ("They held Husaybah.", &["Husaybah → Al Qa'im, IQ"]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(places(text), *want, "{text:?}");
+    }
+}
+
+#[test]
+fn head_words_give_the_level() {
+    let (g, l) = (gazetteer(), lexicon());
+    let geo = Geocoder::new(&g, &l);
+    let text = "Clashes spread across Anbar province and Ninawa.";
+    let doc = Document { id: "t".into(), text: text.into(), ..Document::default() };
+    let sents = crate::sentences::split(text, Span::new(0, text.len()));
+    let got: Vec<(String, Option<u8>, String)> = geo
+        .mentions(&doc, &sents)
+        .iter()
+        .map(|m| {
+            let e = m.resolved.map(|r| g.entry(r.entry));
+            (m.full_span.slice(text).to_string(), m.level_hint, e.map_or("?".into(), |e| e.feature_code.to_string()))
+        })
+        .collect();
+    assert_eq!(got, vec![("Anbar province".into(), Some(1), "ADM1".into()), ("Ninawa".into(), None, "ADM1".into())]);
+}
