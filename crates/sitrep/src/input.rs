@@ -39,6 +39,16 @@ pub fn read_inputs(
     manifest: Option<&Path>,
     sink: &mut dyn FnMut(Result<Document, Skipped>),
 ) -> Result<WalkNotes> {
+    read_inputs_counted(paths, manifest, &|_| {}, sink)
+}
+
+/// [`read_inputs`], telling `counted` how many bytes of input each step consumed (progress).
+pub fn read_inputs_counted(
+    paths: &[PathBuf],
+    manifest: Option<&Path>,
+    counted: &dyn Fn(u64),
+    sink: &mut dyn FnMut(Result<Document, Skipped>),
+) -> Result<WalkNotes> {
     let mut notes = WalkNotes::default();
     let explicit = match manifest {
         Some(p) => Some(load_manifest(p, sink)?),
@@ -46,7 +56,7 @@ pub fn read_inputs(
     };
     for path in paths {
         if path.as_os_str() == "-" {
-            read_jsonl_stream("<stdin>", std::io::stdin().lock(), sink);
+            read_jsonl_stream("<stdin>", std::io::stdin().lock(), counted, sink);
             continue;
         }
         let auto;
@@ -59,7 +69,7 @@ pub fn read_inputs(
             None => None,
         };
         for source in sources(path, manifest, sink, &mut notes) {
-            read_source(&source, sink);
+            read_source(&source, counted, sink);
         }
     }
     Ok(notes)
@@ -207,16 +217,21 @@ fn skip(origin: &str, reason: String) -> Skipped {
     }
 }
 
-fn read_source(src: &Source, sink: &mut dyn FnMut(Result<Document, Skipped>)) {
+fn read_source(
+    src: &Source,
+    counted: &dyn Fn(u64),
+    sink: &mut dyn FnMut(Result<Document, Skipped>),
+) {
     let origin = src.path.display().to_string();
     let file = match File::open(&src.path) {
         Ok(f) => f,
         Err(e) => return sink(Err(skip(&origin, format!("cannot read: {e}")))),
     };
     if src.format == Format::Jsonl {
-        return read_jsonl_stream(&origin, BufReader::new(file), sink);
+        return read_jsonl_stream(&origin, BufReader::new(file), counted, sink);
     }
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    counted(size);
     if size > MAX_DOCUMENT_BYTES as u64 {
         return sink(Err(skip(
             &origin,
@@ -251,6 +266,7 @@ fn read_source(src: &Source, sink: &mut dyn FnMut(Result<Document, Skipped>)) {
 fn read_jsonl_stream(
     origin: &str,
     mut reader: impl BufRead,
+    counted: &dyn Fn(u64),
     sink: &mut dyn FnMut(Result<Document, Skipped>),
 ) {
     let mut line = Vec::new();
@@ -260,17 +276,23 @@ fn read_jsonl_stream(
         line_no += 1;
         match read_line_capped(&mut reader, &mut line, MAX_DOCUMENT_BYTES) {
             Ok(LineRead::Eof) => break,
-            Ok(LineRead::TooLong(n)) => sink(Err(skip(
-                &format!("{origin}:{line_no}"),
-                format!(
-                    "line is {n} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit for one document"
-                ),
-            ))),
-            Ok(LineRead::Line) => match ingest::read_jsonl_line(origin, line_no, &line) {
-                Ok(Some(doc)) => sink(Ok(doc)),
-                Ok(None) => {}
-                Err(s) => sink(Err(s)),
-            },
+            Ok(LineRead::TooLong(n)) => {
+                counted(n as u64);
+                sink(Err(skip(
+                    &format!("{origin}:{line_no}"),
+                    format!(
+                        "line is {n} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit for one document"
+                    ),
+                )))
+            }
+            Ok(LineRead::Line) => {
+                counted(line.len() as u64 + 1);
+                match ingest::read_jsonl_line(origin, line_no, &line) {
+                    Ok(Some(doc)) => sink(Ok(doc)),
+                    Ok(None) => {}
+                    Err(s) => sink(Err(s)),
+                }
+            }
             Err(e) => {
                 sink(Err(skip(
                     &format!("{origin}:{line_no}"),
