@@ -143,7 +143,8 @@ impl Frame {
             Chemical | Suicide | Airstrike | Grenade | Ied | Shelling => 9,
             ProtestForce => 9,
             Sexual | Abduct => 8,
-            Riot | Mob => 7,
+            // Violence at a demonstration makes it a riot, whatever the police did.
+            Riot | Mob => 8,
             ProtestIntervene => 7,
             Protest => 6,
             Clash => 6,

@@ -152,6 +152,8 @@ const LONG_REPORT_SENTENCES: usize = 6;
 
 /// What a sentence offers to its events.
 struct SentenceFacts<'s> {
+    /// The whole document's text (spans index into it).
+    text: &'s str,
     index: usize,
     span: Span,
     /// End of the following sentence: the classifier reads the two together.
@@ -218,6 +220,7 @@ impl<'a> Assembler<'a> {
             let actors = self.actors.find(text, span, &sctx);
             salient.observe(&actors);
             let facts = SentenceFacts {
+                text,
                 index: si,
                 span,
                 next_end: sentences.get(si + 1).map_or(span.end, |n| n.end),
@@ -309,7 +312,8 @@ impl<'a> Assembler<'a> {
         let mut spans = Vec::new();
         for s in sentences {
             for m in self.actors.find(&doc.text, *s, &ctx) {
-                if m.actor.role == Role::Named && !m.generic {
+                // Named groups and communities ("Al Shabaab", "Maasai") are not places.
+                if matches!(m.actor.role, Role::Named | Role::Identity) && !m.generic {
                     spans.push(m.span);
                 }
                 if let Some((c, _)) = m
@@ -993,11 +997,22 @@ impl<'a> Assembler<'a> {
             EntryKind::Region => 3,
             EntryKind::Country => 4,
         };
+        // "in X", "at X", "near X" name where it happened; other places are less likely.
+        let locative = |s: &SiteMention| {
+            let i = f.toks.partition_point(|tok| tok.span.start < s.span.start);
+            let prev = (i > 0).then(|| f.toks[i - 1].text(f.text).to_lowercase());
+            !prev.is_some_and(|p| {
+                matches!(
+                    p.as_str(),
+                    "in" | "at" | "near" | "outside" | "around" | "inside" | "into" | "on"
+                )
+            })
+        };
         // A country is not a site: the story's place (or the sentence before) says more.
         f.sites
             .iter()
             .filter(|s| s.kind != EntryKind::Country)
-            .min_by_key(|s| (rank(s.kind), s.span.start.abs_diff(t)))
+            .min_by_key(|s| (rank(s.kind), locative(s), s.span.start.abs_diff(t)))
             .map(|s| Site {
                 entry: s.entry,
                 precision: geocode::geo_precision(self.gaz().entry(s.entry)),

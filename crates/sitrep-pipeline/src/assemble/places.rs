@@ -204,19 +204,30 @@ pub fn sites(
     toks: &[Token],
     mentions: &[&PlaceMention],
 ) -> Vec<SiteMention> {
-    mentions
-        .iter()
-        .filter(|m| m.role == MentionRole::Place)
-        .filter_map(|m| {
-            let r = m.resolved?;
-            (place_use(text, toks, m.span, m.full_span) == PlaceUse::Site).then(|| SiteMention {
-                entry: r.entry,
-                span: m.span,
-                kind: gaz.entry(r.entry).kind,
-                confidence: r.confidence,
+    let of_role = |role: MentionRole| -> Vec<SiteMention> {
+        mentions
+            .iter()
+            .filter(|m| m.role == role)
+            .filter_map(|m| {
+                let r = m.resolved?;
+                (place_use(text, toks, m.span, m.full_span) == PlaceUse::Site).then(|| {
+                    SiteMention {
+                        entry: r.entry,
+                        span: m.span,
+                        kind: gaz.entry(r.entry).kind,
+                        confidence: r.confidence,
+                    }
+                })
             })
-        })
-        .collect()
+            .collect()
+    };
+    let places = of_role(MentionRole::Place);
+    if !places.is_empty() {
+        return places;
+    }
+    // Only a name inside a facility or organisation ("at TSC of Dhaka University", "outside
+    // the Mombasa Law Courts"): the place it carries is where it happened.
+    of_role(MentionRole::Embedded)
 }
 
 #[cfg(test)]

@@ -124,7 +124,7 @@ impl<'a> Geocoder<'a> {
         one_word
             && matches!(e.kind, EntryKind::Place | EntryKind::Admin2)
             && e.population < 100_000
-            && r.context >= 1.0
+            && r.context >= 0.6
             && r.support < 0.25
     }
 

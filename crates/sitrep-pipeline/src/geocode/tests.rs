@@ -34,12 +34,17 @@ const TOWNS: &str = "\
 
 fn gazetteer() -> Gazetteer {
     let mut b = Builder::new();
-    b.add_countries(data!("gazetteer/countries.tsv")).expect("countries");
-    b.add_country_aliases(data!("gazetteer/country_aliases.tsv")).expect("country aliases");
-    b.add_admin(data!("gazetteer/admin1.tsv"), 1).expect("admin1");
-    b.add_admin_aliases(data!("gazetteer/admin1_aliases.tsv")).expect("admin1 aliases");
+    b.add_countries(data!("gazetteer/countries.tsv"))
+        .expect("countries");
+    b.add_country_aliases(data!("gazetteer/country_aliases.tsv"))
+        .expect("country aliases");
+    b.add_admin(data!("gazetteer/admin1.tsv"), 1)
+        .expect("admin1");
+    b.add_admin_aliases(data!("gazetteer/admin1_aliases.tsv"))
+        .expect("admin1 aliases");
     b.add_geonames("towns", TOWNS.as_bytes()).expect("towns");
-    b.add_demonyms(data!("gazetteer/demonyms.tsv")).expect("demonyms");
+    b.add_demonyms(data!("gazetteer/demonyms.tsv"))
+        .expect("demonyms");
     Gazetteer::from_bytes(&b.finish().expect("compiles")).expect("loads")
 }
 
@@ -59,7 +64,11 @@ fn lexicon() -> Lexicon {
 fn places(text: &str) -> Vec<String> {
     let (g, l) = (gazetteer(), lexicon());
     let geo = Geocoder::new(&g, &l);
-    let doc = Document { id: "t".into(), text: text.into(), ..Document::default() };
+    let doc = Document {
+        id: "t".into(),
+        text: text.into(),
+        ..Document::default()
+    };
     let sents = crate::sentences::split(text, Span::new(0, text.len()));
     geo.mentions(&doc, &sents)
         .iter()
@@ -67,7 +76,11 @@ fn places(text: &str) -> Vec<String> {
         .map(|m| {
             let e = m.resolved.map(|r| g.entry(r.entry));
             let cc = e.and_then(|e| g.country_of(e)).map_or("-", |c| &c.iso2);
-            format!("{} → {}, {cc}", m.span.slice(text), e.map_or("?", |e| &e.name))
+            format!(
+                "{} → {}, {cc}",
+                m.span.slice(text),
+                e.map_or("?", |e| &e.name)
+            )
         })
         .collect()
 }
@@ -76,15 +89,33 @@ fn places(text: &str) -> Vec<String> {
 fn false_hits_are_rejected() {
     let cases: &[(&str, &[&str])] = &[
         // A common word capitalised by the sentence start is no place; after "in" it is.
-        ("Mobile phones were cut. Fighting spread in Mobile.", &["Mobile → Mobile, US"]),
-        ("Of the 1.6 million people of Mosul, half fled.", &["Mosul → Mosul, IQ"]),
+        (
+            "Mobile phones were cut. Fighting spread in Mobile.",
+            &["Mobile → Mobile, US"],
+        ),
+        (
+            "Of the 1.6 million people of Mosul, half fled.",
+            &["Mosul → Mosul, IQ"],
+        ),
         // People: a given name before, a title before.
-        ("Shawn Bailey wrote from Baghdad.", &["Baghdad → Baghdad, IQ"]),
-        ("President Obama spoke about Ramadi.", &["Ramadi → Ramadi, IQ"]),
+        (
+            "Shawn Bailey wrote from Baghdad.",
+            &["Baghdad → Baghdad, IQ"],
+        ),
+        (
+            "President Obama spoke about Ramadi.",
+            &["Ramadi → Ramadi, IQ"],
+        ),
         // Adjectives and months that GeoNames lists as alternate names.
-        ("In June the Sunni tribes met in Ramadi.", &["Ramadi → Ramadi, IQ"]),
+        (
+            "In June the Sunni tribes met in Ramadi.",
+            &["Ramadi → Ramadi, IQ"],
+        ),
         // Media and organisations.
-        ("Al Jazeera reported clashes in Mosul.", &["Mosul → Mosul, IQ"]),
+        (
+            "Al Jazeera reported clashes in Mosul.",
+            &["Mosul → Mosul, IQ"],
+        ),
     ];
     for (text, want) in cases {
         assert_eq!(places(text), *want, "{text:?}");
@@ -95,11 +126,23 @@ fn false_hits_are_rejected() {
 fn context_picks_the_reading() {
     let cases: &[(&str, &[&str])] = &[
         // A country name beats a small town of the same name; "X, Y" picks the town in Y.
-        ("Refugees crossed into Jordan from Syria.", &["Jordan → Jordan, JO", "Syria → Syria, SY"]),
-        ("The storm reached Paris, Texas, at noon.", &["Paris → Paris, US", "Texas → Texas, US"]),
-        ("Talks in Paris, France, ended.", &["Paris → Paris, FR", "France → France, FR"]),
+        (
+            "Refugees crossed into Jordan from Syria.",
+            &["Jordan → Jordan, JO", "Syria → Syria, SY"],
+        ),
+        (
+            "The storm reached Paris, Texas, at noon.",
+            &["Paris → Paris, US", "Texas → Texas, US"],
+        ),
+        (
+            "Talks in Paris, France, ended.",
+            &["Paris → Paris, FR", "France → France, FR"],
+        ),
         // Transliterations and articles.
-        ("Fighters left Al-Qaim for Rawa.", &["Al-Qaim → Al Qa'im, IQ", "Rawa → Rawah, IQ"]),
+        (
+            "Fighters left Al-Qaim for Rawa.",
+            &["Al-Qaim → Al Qa'im, IQ", "Rawa → Rawah, IQ"],
+        ),
         ("They held Husaybah.", &["Husaybah → Al Qa'im, IQ"]),
     ];
     for (text, want) in cases {
@@ -112,15 +155,29 @@ fn head_words_give_the_level() {
     let (g, l) = (gazetteer(), lexicon());
     let geo = Geocoder::new(&g, &l);
     let text = "Clashes spread across Anbar province and Ninawa.";
-    let doc = Document { id: "t".into(), text: text.into(), ..Document::default() };
+    let doc = Document {
+        id: "t".into(),
+        text: text.into(),
+        ..Document::default()
+    };
     let sents = crate::sentences::split(text, Span::new(0, text.len()));
     let got: Vec<(String, Option<u8>, String)> = geo
         .mentions(&doc, &sents)
         .iter()
         .map(|m| {
             let e = m.resolved.map(|r| g.entry(r.entry));
-            (m.full_span.slice(text).to_string(), m.level_hint, e.map_or("?".into(), |e| e.feature_code.to_string()))
+            (
+                m.full_span.slice(text).to_string(),
+                m.level_hint,
+                e.map_or("?".into(), |e| e.feature_code.to_string()),
+            )
         })
         .collect();
-    assert_eq!(got, vec![("Anbar province".into(), Some(1), "ADM1".into()), ("Ninawa".into(), None, "ADM1".into())]);
+    assert_eq!(
+        got,
+        vec![
+            ("Anbar province".into(), Some(1), "ADM1".into()),
+            ("Ninawa".into(), None, "ADM1".into())
+        ]
+    );
 }
