@@ -303,13 +303,37 @@ pub fn place_of(gaz: &Gazetteer, entry_index: u32) -> Place {
         name: e.name.to_string(),
         country: country.map(|c| c.name.to_string()),
         country_code: country.map(|c| c.iso2.to_string()),
-        admin1: gaz.admin1_of(e).map(|a| a.name.to_string()),
-        admin2: gaz.admin2_of(e).map(|a| a.name.to_string()),
+        admin1: gaz.admin1_of(e).map(|a| admin_name(&a.name)),
+        admin2: gaz.admin2_of(e).map(|a| admin_name(&a.name)),
         latitude: round5(f64::from(e.lat)),
         longitude: round5(f64::from(e.lon)),
         feature_code: e.feature_code.to_string(),
         population: u64::from(e.population),
     }
+}
+
+/// An administrative area's name as ACLED writes it: without the generic word GeoNames adds
+/// ("Nakuru County" → "Nakuru", "Dhaka Division" → "Dhaka"), unless that leaves nothing.
+pub fn admin_name(name: &str) -> String {
+    const GENERIC: &[&str] = &[
+        " County", " Province", " Governorate", " Region", " Division", " District", " Department", " Prefecture",
+        " Oblast", " Municipality", " State", " Territory", " Emirate",
+    ];
+    let mut n = name.trim();
+    for g in GENERIC {
+        if let Some(stripped) = n.strip_suffix(g)
+            && stripped.len() >= 3
+        {
+            n = stripped;
+            break;
+        }
+    }
+    for p in ["Muhafazat ", "Provincia de ", "Province of ", "Departamento de "] {
+        if let Some(stripped) = n.strip_prefix(p) {
+            n = stripped;
+        }
+    }
+    n.to_string()
 }
 
 fn round5(x: f64) -> f64 {
