@@ -15,8 +15,14 @@
 //!   text); [`Store::presence`] tells whether it is new, stored, or stored with other content.
 //! - Reads take a [`Filter`] (date range, bounding box through an R*Tree over
 //!   longitude, latitude and day, country, type, actor, text).
+//! - [`Backend`]: fusion, the control timeline and the reads, shared with the PostgreSQL store
+//!   (`pg::PgStore`, cargo feature `postgres`), where several ingest workers share one database
+//!   and one queue of documents.
 
+mod backend;
 mod browse;
+#[cfg(feature = "postgres")]
+pub mod pg;
 mod read;
 pub mod schema;
 mod write;
@@ -27,6 +33,7 @@ use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use sitrep_model::Document;
 
+pub use backend::{Backend, Sink};
 pub use browse::{DaySummary, EvidenceSpan, StoredDocument};
 pub use read::{Counts, Filter, IncidentDetail, StoredEvent, StoredIncident};
 pub use write::{DocumentBundle, Join, PendingDocument};
@@ -60,6 +67,13 @@ pub enum Error {
         path: PathBuf,
         found: usize,
         known: usize,
+    },
+    /// PostgreSQL (the URL is shown without its password).
+    #[cfg(feature = "postgres")]
+    #[error("{url}: {source}")]
+    Postgres {
+        url: String,
+        source: postgres::Error,
     },
     /// An error of the caller's callback while reading.
     #[error(transparent)]

@@ -3,7 +3,7 @@ use sitrep_model::{Document, EventRecord, EventType, Evidence, SubEventType};
 
 use crate::{DocumentBundle, Filter, Join, Presence, Store};
 
-fn doc(id: &str, text: &str) -> Document {
+pub(crate) fn doc(id: &str, text: &str) -> Document {
     Document {
         id: id.into(),
         text: text.into(),
@@ -13,7 +13,7 @@ fn doc(id: &str, text: &str) -> Document {
     }
 }
 
-fn event(doc: &str, n: usize, lat: f64, lon: f64, date: &str) -> EventRecord {
+pub(crate) fn event(doc: &str, n: usize, lat: f64, lon: f64, date: &str) -> EventRecord {
     EventRecord {
         doc_id: doc.into(),
         event_id: format!("{doc}-{n}"),

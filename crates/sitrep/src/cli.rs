@@ -54,6 +54,10 @@ pub enum Command {
     Claims(ClaimsArgs),
     /// Write everything in the store to a folder, in every format.
     Export(ExportArgs),
+    /// Measure `extract` throughput (1 and 2 threads) against a bare Aho-Corasick scan over
+    /// the gazetteer's names, on the packs' texts repeated to --size-mb; gazetteer load time
+    /// and peak memory.
+    Bench(BenchArgs),
     /// Web map, timeline and source viewer, and the JSON API, over the store (read-only
     /// unless --allow-ingest).
     Serve(ServeArgs),
@@ -200,6 +204,36 @@ pub struct ServeArgs {
     /// Requests per second allowed (bursts of four times as many).
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub rate_limit: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// A JSONL corpus to measure on (default: one built from --packs).
+    #[arg(long, value_name = "FILE")]
+    pub corpus: Option<PathBuf>,
+    /// Folder of benchmark packs whose docs.jsonl texts make the corpus.
+    #[arg(long, value_name = "DIR", default_value = "../shared/bench")]
+    pub packs: PathBuf,
+    /// Size of the corpus to build, in megabytes.
+    #[arg(long, value_name = "MB", default_value_t = 50)]
+    pub size_mb: u64,
+    /// Where the corpus is written (reused when already there).
+    #[arg(long, value_name = "DIR", default_value = "target/bench")]
+    pub out_dir: PathBuf,
+    /// Thread counts to run extract at.
+    #[arg(
+        long,
+        value_name = "N,...",
+        value_delimiter = ',',
+        default_value = "1,2"
+    )]
+    pub threads: Vec<usize>,
+    /// Runs per figure (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Where documents come from.

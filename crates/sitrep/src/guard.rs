@@ -28,7 +28,11 @@ mod tests {
 
     #[test]
     fn a_panic_becomes_a_skipped_document() {
-        let doc = Document { id: "d1".into(), origin: "x.txt".into(), ..Document::default() };
+        let doc = Document {
+            id: "d1".into(),
+            origin: "x.txt".into(),
+            ..Document::default()
+        };
         assert_eq!(per_document(&doc, || 7), Ok(7));
         let hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));

@@ -65,7 +65,11 @@ fn input_bytes(paths: &[PathBuf]) -> Option<u64> {
         if p.as_os_str() == "-" {
             return None;
         }
-        for entry in walkdir::WalkDir::new(p).follow_links(true).into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(p)
+            .follow_links(true)
+            .into_iter()
+            .flatten()
+        {
             if entry.file_type().is_file() {
                 total += entry.metadata().map_or(0, |m| m.len());
             }

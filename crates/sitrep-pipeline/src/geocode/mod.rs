@@ -316,8 +316,19 @@ pub fn place_of(gaz: &Gazetteer, entry_index: u32) -> Place {
 /// ("Nakuru County" → "Nakuru", "Dhaka Division" → "Dhaka"), unless that leaves nothing.
 pub fn admin_name(name: &str) -> String {
     const GENERIC: &[&str] = &[
-        " County", " Province", " Governorate", " Region", " Division", " District", " Department", " Prefecture",
-        " Oblast", " Municipality", " State", " Territory", " Emirate",
+        " County",
+        " Province",
+        " Governorate",
+        " Region",
+        " Division",
+        " District",
+        " Department",
+        " Prefecture",
+        " Oblast",
+        " Municipality",
+        " State",
+        " Territory",
+        " Emirate",
     ];
     let mut n = name.trim();
     for g in GENERIC {
@@ -328,7 +339,12 @@ pub fn admin_name(name: &str) -> String {
             break;
         }
     }
-    for p in ["Muhafazat ", "Provincia de ", "Province of ", "Departamento de "] {
+    for p in [
+        "Muhafazat ",
+        "Provincia de ",
+        "Province of ",
+        "Departamento de ",
+    ] {
         if let Some(stripped) = n.strip_prefix(p) {
             n = stripped;
         }

@@ -19,6 +19,7 @@ use sitrep_model::{Document, EventRecord, Skipped};
 use sitrep_pipeline::Pipeline;
 
 use crate::cli::{Cli, ExtractArgs, InputArgs};
+use crate::guard;
 use crate::input::read_inputs_counted;
 use crate::output::EventWriter;
 use crate::progress::Progress;
@@ -47,34 +48,28 @@ pub fn run(cli: &Cli, args: &ExtractArgs) -> Result<Status> {
     let mut tally = Tally::new(cli.quiet);
     let stdout = std::io::stdout();
     let mut writer = EventWriter::new(std::io::BufWriter::new(stdout.lock()), args.format)?;
-    stream(
-        &pipeline,
-        &pool,
-        &args.input,
-        &progress,
-        &mut |item| {
-            match item {
-                Extracted::Document(doc, events) => {
-                    tally.processed += 1;
-                    if !doc.warnings.is_empty() {
-                        progress.suspend(|| {
-                            for w in &doc.warnings {
-                                tally.warn(&doc.origin, &doc.id, w);
-                            }
-                        });
-                    }
-                    for e in &events {
-                        if writer.write(e, doc.source.as_deref())? {
-                            tally.outputs += 1;
+    stream(&pipeline, &pool, &args.input, &progress, &mut |item| {
+        match item {
+            Extracted::Document(doc, events) => {
+                tally.processed += 1;
+                if !doc.warnings.is_empty() {
+                    progress.suspend(|| {
+                        for w in &doc.warnings {
+                            tally.warn(&doc.origin, &doc.id, w);
                         }
-                    }
-                    progress.done(tally.processed);
+                    });
                 }
-                Extracted::Skipped(s) => progress.suspend(|| tally.skip(&s)),
+                for e in &events {
+                    if writer.write(e, doc.source.as_deref())? {
+                        tally.outputs += 1;
+                    }
+                }
+                progress.done(tally.processed);
             }
-            Ok(())
-        },
-    )?;
+            Extracted::Skipped(s) => progress.suspend(|| tally.skip(&s)),
+        }
+        Ok(())
+    })?;
     progress.finish();
     writer.finish()?;
     Ok(tally.finish("events"))
@@ -134,9 +129,12 @@ pub fn stream(
                     batch
                         .into_par_iter()
                         .map(|item| match item {
+                            // A document that trips a bug is skipped with the reason.
                             Ok(doc) => {
-                                let events = pipeline.extract(&doc).events;
-                                Extracted::Document(doc, events)
+                                match guard::per_document(&doc, || pipeline.extract(&doc).events) {
+                                    Ok(events) => Extracted::Document(doc, events),
+                                    Err(s) => Extracted::Skipped(s),
+                                }
                             }
                             Err(s) => Extracted::Skipped(s),
                         })

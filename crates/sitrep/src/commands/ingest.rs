@@ -87,16 +87,18 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
         }
         let outputs: Vec<Result<(Extraction, Vec<Claim>), Skipped>> = fresh
             .par_iter()
-            .map(|d| crate::guard::per_document(d, || {
-                let mut x = pipeline.extract(d);
-                // One geoparse for the claims and the control statements extraction misses.
-                let sentences = control::readable_sentences(d);
-                let mentions = pipeline.geocoder().mentions(d, &sentences);
-                let more =
-                    control::statements_with(&pipeline, d, &sentences, &mentions, &x.control);
-                x.control.extend(more);
-                (x, checker.check_with(d, &sentences, &mentions))
-            }))
+            .map(|d| {
+                crate::guard::per_document(d, || {
+                    let mut x = pipeline.extract(d);
+                    // One geoparse for the claims and the control statements extraction misses.
+                    let sentences = control::readable_sentences(d);
+                    let mentions = pipeline.geocoder().mentions(d, &sentences);
+                    let more =
+                        control::statements_with(&pipeline, d, &sentences, &mentions, &x.control);
+                    x.control.extend(more);
+                    (x, checker.check_with(d, &sentences, &mentions))
+                })
+            })
             .collect();
         for (doc, output) in fresh.iter().zip(outputs) {
             let (extraction, claims) = match output {

@@ -1,5 +1,6 @@
 //! One module per command; each returns the exit status.
 
+mod bench;
 mod eval;
 mod extract;
 mod gazetteer;
@@ -30,5 +31,6 @@ pub fn run(cli: &Cli) -> Result<Status> {
         Command::Export(args) => store_read::export(cli, args),
         Command::Serve(args) => serve::run(cli, args),
         Command::Eval(cmd) => eval::run(cli, cmd),
+        Command::Bench(args) => bench::run(cli, args),
     }
 }
