@@ -117,12 +117,15 @@ const FALLBACK_MIN_PROBABILITY: f32 = 0.5;
 /// rules count for more.
 fn rule_bonus(frame: Frame, long_report: bool) -> f32 {
     let base = match frame.specificity() {
-        9.. => 4.0,
+        WEAPON_SPECIFICITY.. => 4.0,
         6..=8 => 2.5,
         _ => 1.0,
     };
     base + if long_report { 2.0 } else { 0.0 }
 }
+
+/// Frames this specific name a weapon ("suicide bomber", "chlorine gas", "air strike").
+const WEAPON_SPECIFICITY: u8 = 9;
 
 /// Event types the classifier may move a rule's coding between: the distinctions ACLED draws
 /// from context the rules do not read (a clash between party supporters is a riot, an attack
@@ -733,6 +736,9 @@ impl<'a> Assembler<'a> {
         else {
             return;
         };
+        if main.frame.specificity() >= WEAPON_SPECIFICITY {
+            return; // a weapon the report names outweighs any reading of the whole
+        }
         if main.coding.event_type() == Some(t)
             || candidates
                 .iter()
