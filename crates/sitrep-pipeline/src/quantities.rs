@@ -137,7 +137,8 @@ pub fn find_quantities(text: &str, toks: &[Token]) -> Vec<Quantity> {
             let next_is_ordinal = toks
                 .get(i + 1)
                 .is_some_and(|n| n.kind == TokenKind::Word && n.span.start == t.span.end);
-            if let (Some(v), false) = (digits(word(i)), next_is_ordinal) {
+            let year = is_year_of_date(text, toks, i);
+            if let (Some(v), false, false) = (digits(word(i)), next_is_ordinal, year) {
                 let mut v = v;
                 let mut end = i;
                 if let Some(m) = toks
@@ -218,6 +219,61 @@ pub fn find_quantities(text: &str, toks: &[Token]) -> Vec<Quantity> {
     out
 }
 
+/// The year of a written date ("9 March 2020", "March 9, 2020", "in May 2019"): never a count.
+fn is_year_of_date(text: &str, toks: &[Token], i: usize) -> bool {
+    let w = toks[i].text(text);
+    let year_like = w.len() == 4 && w.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y));
+    if !year_like {
+        return false;
+    }
+    // Back over a comma and a day number to the month name.
+    let mut j = i;
+    for _ in 0..3 {
+        let Some(k) = j.checked_sub(1) else {
+            return false;
+        };
+        j = k;
+        let t = toks[j].text(text);
+        if is_month_name(t) {
+            return true;
+        }
+        if !(t == "," || (toks[j].kind == TokenKind::Number && t.len() <= 2)) {
+            return false;
+        }
+    }
+    false
+}
+
+fn is_month_name(w: &str) -> bool {
+    matches!(
+        w.trim_end_matches('.').to_ascii_lowercase().as_str(),
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+    )
+}
+
 /// "twenty-one", "seventy", "eleven".
 fn compound_number(w: &str) -> Option<u32> {
     if let Some((tens, ones)) = w.split_once('-') {
@@ -254,9 +310,9 @@ fn casualty_verb(w: &str) -> Option<CasualtyKind> {
     use CasualtyKind as K;
     Some(match w.to_ascii_lowercase().as_str() {
         "killed" | "killing" | "kill" | "kills" | "dead" | "died" | "die" | "dies" | "slain"
-        | "murdered" | "killings" | "deaths" | "death" | "fatalities" | "bodies" | "lives"
-        | "executed" | "beheaded" | "massacred" | "perished" | "lynched" | "shot dead"
-        | "casualties" => K::Killed,
+        | "murdered" | "killings" | "deaths" | "death" | "fatalities" | "fatality" | "bodies"
+        | "lives" | "gunned" | "executed" | "beheaded" | "massacred" | "perished" | "lynched"
+        | "shot dead" | "casualties" => K::Killed,
         "wounded" | "wounding" | "injured" | "injuring" | "hurt" | "injuries" | "injury"
         | "wounds" | "hospitalised" | "hospitalized" => K::Wounded,
         "displaced" | "fled" | "flee" | "fleeing" | "evacuated" | "homeless" | "refugees" => {
@@ -409,6 +465,15 @@ fn is_singular_person(w: &str) -> bool {
             | "raider"
             | "bandit"
             | "suspect"
+            | "protester"
+            | "demonstrator"
+            | "victim"
+            | "employee"
+            | "contractor"
+            | "mugger"
+            | "shepherd"
+            | "sheperd"
+            | "hostage"
             | "reservist"
             | "guard"
             | "leader"
@@ -509,16 +574,16 @@ fn is_plural_person(w: &str) -> bool {
 fn killing_at(lower: &[String], i: usize) -> Option<usize> {
     match lower[i].as_str() {
         "kill" | "kills" | "killed" | "murdered" | "lynched" | "beheaded" | "massacred"
-        | "executed" => Some(i),
+        | "executed" | "died" | "dies" => Some(i),
         "shot" | "gunned" | "hacked" | "stabbed" | "beaten" | "clubbed" | "burnt" | "burned"
-        | "stoned" => {
-            match (
-                lower.get(i + 1).map(String::as_str),
-                lower.get(i + 2).map(String::as_str),
-            ) {
-                (Some("dead"), _) => Some(i + 1),
+        | "stoned" | "found" | "shooting" | "stabbing" | "beating" | "hacking" => {
+            let at = |k: usize| lower.get(i + k).map(String::as_str);
+            // "shooting him to death": the victim between the verb and "to death".
+            let skip = usize::from(matches!(at(1), Some("him" | "her")));
+            match (at(1 + skip), at(2 + skip)) {
+                (Some("dead"), _) => Some(i + 1 + skip),
                 (Some("down"), _) if lower[i] == "gunned" => Some(i + 1),
-                (Some("to"), Some("death")) => Some(i + 2),
+                (Some("to"), Some("death")) => Some(i + 2 + skip),
                 _ => None,
             }
         }
@@ -546,11 +611,21 @@ fn unnumbered_killing(text: &str, toks: &[Token]) -> Option<Casualty> {
         let Some(end) = killing_at(&lower, i) else {
             continue;
         };
+        // "shooting him to death", "shot her dead": one victim.
+        if matches!(lower.get(i + 1).map(String::as_str), Some("him" | "her")) && end > i + 1 {
+            return Some(found(1, Approx::Exact, i + 1, i));
+        }
         // Object after an active verb: "kill (a|the)? [adjectives]* youth|civilians".
-        if matches!(
-            lower[i].as_str(),
-            "kill" | "kills" | "killed" | "murdered" | "lynched" | "executed"
-        ) {
+        let shot_dead = end == i + 1 && lower[end] == "dead";
+        if shot_dead
+            || matches!(
+                lower[i].as_str(),
+                "kill" | "kills" | "killed" | "murdered" | "lynched" | "executed"
+            )
+        {
+            if named_person_at(text, toks, end + 1) {
+                return Some(found(1, Approx::Exact, end + 1, i));
+            }
             for j in end + 1..lower.len().min(end + 5) {
                 let x = lower[j].as_str();
                 if is_singular_person(x) {
@@ -572,17 +647,54 @@ fn unnumbered_killing(text: &str, toks: &[Token]) -> Option<Casualty> {
         // Subject before: "a man was killed", "one officer was shot dead", headline
         // "Policeman killed after ambush".
         let back: Vec<usize> = (i.saturating_sub(6)..i).rev().collect();
+        // "was killed", "was shot and killed", "was attacked and killed".
         let passive = back
-            .first()
-            .is_some_and(|&k| matches!(lower[k].as_str(), "was" | "been" | "is"));
+            .iter()
+            .take_while(|&&k| {
+                !matches!(lower[k].as_str(), "was" | "been" | "is")
+                    && (lower[k] == "and" || lower[k].ends_with("ed") || lower[k] == "shot")
+            })
+            .count();
+        let aux = back.get(passive).copied();
+        let passive = aux.is_some_and(|k| matches!(lower[k].as_str(), "was" | "been" | "is"));
         let headline = back.first().is_some_and(|&k| is_singular_person(&lower[k]));
         if (passive || headline)
             && let Some(&k) = back.iter().find(|&&k| is_singular_person(&lower[k]))
         {
             return Some(found(1, Approx::Exact, k, i));
         }
+        // "was killed" has one victim whatever the noun ("an alleged drug dealer was shot
+        // dead"); "has been killed" may follow a plural subject ("have been"), so only "was".
+        if let Some(k) = aux.filter(|&k| lower[k] == "was" && k > 0 && toks[k - 1].is_word()) {
+            return Some(found(1, Approx::Exact, k - 1, i));
+        }
     }
     None
+}
+
+/// One to three capitalised words closed by a comma, a full stop or a preposition: a
+/// person's name as the object of a killing ("police killed Dinesh Sahu, 30, a commander").
+/// A plural ("Kenyans", "Taliban fighters") or a following noun makes it something else.
+fn named_person_at(text: &str, toks: &[Token], start: usize) -> bool {
+    let mut n = 0;
+    for t in toks.iter().skip(start).take(4) {
+        let w = t.text(text);
+        let capitalised = t.is_word()
+            && w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().skip(1).all(char::is_lowercase)
+            && !w.ends_with('s');
+        if capitalised && n < 3 {
+            n += 1;
+            continue;
+        }
+        let closes = matches!(w, "," | "." | ";")
+            || matches!(
+                w.to_ascii_lowercase().as_str(),
+                "in" | "on" | "at" | "near" | "after" | "during" | "outside"
+            );
+        return n > 0 && closes;
+    }
+    false
 }
 
 /// Casualty statements of one sentence.
@@ -824,6 +936,40 @@ mod tests {
             ("The death toll rose to 35 on Monday.", &[(Killed, 35)]),
             ("Police arrested 14 protesters.", &[(Arrested, 14)]),
             ("a 25-year-old man was killed", &[(Killed, 1)]),
+            (
+                "On 9 March 2020, Taliban militants ambushed and killed 1 Arbaki",
+                &[(Killed, 1)],
+            ),
+            ("On March 9, 2020, 3 soldiers were killed", &[(Killed, 3)]),
+            (
+                "In New Grant, a man was shot and killed by armed gunmen.",
+                &[(Killed, 1)],
+            ),
+            ("1 fatality.", &[(Killed, 1)]),
+            (
+                "an alleged male drug dealer was shot dead by armed individuals",
+                &[(Killed, 1)],
+            ),
+            (
+                "Unidentified assailants shot dead an activist of the party",
+                &[(Killed, 1)],
+            ),
+            ("Assailants shot dead two activists", &[(Killed, 2)]),
+            (
+                "Two policemen were gunned down and eight others sustained bullet wounds.",
+                &[(Killed, 2), (Wounded, 8)],
+            ),
+            (
+                "In an encounter, police killed Dinesh Sahu, 30, a commander of PLFI.",
+                &[(Killed, 1)],
+            ),
+            ("police killed Taliban fighters in Ghazni", &[(Killed, 3)]),
+            ("A protester died as police opened fire", &[(Killed, 1)]),
+            ("a man was found dead in Colonia Jardines", &[(Killed, 1)]),
+            (
+                "attacked the leader before shooting him to death outside his home",
+                &[(Killed, 1)],
+            ),
             ("Police kill youth during riots in Kisumu", &[(Killed, 1)]),
             (
                 "1 suspected Mungiki member killed at the outskirts",

@@ -591,7 +591,12 @@ impl<'a> Assembler<'a> {
             && let Some(prev) = out
                 .iter_mut()
                 .rev()
-                .find(|c| !c.placeholder && c.coding.sub_event_type.is_some_and(|s| s.is_violent()))
+                .find(|c| {
+                    !c.placeholder
+                        && c.coding.sub_event_type.is_some_and(|s| {
+                            s.is_violent() || s.event_type() == sitrep_model::EventType::Riots
+                        })
+                })
                 .filter(|c| f.index.saturating_sub(c.sentence) <= 2)
         {
             prev.fatalities = prev.fatalities.max(killed);

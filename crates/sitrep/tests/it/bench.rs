@@ -109,7 +109,7 @@ struct Floors {
 const FLOORS: Floors = Floors {
     acled_event_type: 0.86,
     acled_sub_event_type: 0.80,
-    acled_fatalities_band: 0.87,
+    acled_fatalities_band: 0.89,
     acled_acc161: 0.58,
     lgl_acc161: 0.78,
     gwn_acc161: 0.83,
