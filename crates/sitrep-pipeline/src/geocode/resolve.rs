@@ -39,6 +39,10 @@ pub struct ResolveConfig {
     pub w_cover_admin1: f64,
     /// Share of the other mentions that have some reading in the candidate's country.
     pub w_cover_country: f64,
+    /// Bonus of a province or state none of whose same-named places lies inside it: a bare
+    /// "California" in a story about Pennsylvania is the state, not California, Pennsylvania
+    /// (while a bare "Raqqa" is the city in Raqqa province).
+    pub w_admin1_alone: f64,
 }
 
 impl Default for ResolveConfig {
@@ -52,6 +56,7 @@ impl Default for ResolveConfig {
             space_scale_km: 250.0,
             w_cover_admin1: 1.0,
             w_cover_country: 0.0,
+            w_admin1_alone: 1.5,
         }
     }
 }
@@ -336,7 +341,13 @@ pub(crate) fn resolve(
                     let e = gaz.entry(p.entry());
                     fold_into(&e.name, &mut name);
                     let exact = name == surface;
+                    let alone = e.kind == EntryKind::Admin1
+                        && !m.candidates.iter().any(|q| {
+                            let f = gaz.entry(q.entry());
+                            f.kind == EntryKind::Place && f.admin1 == p.entry()
+                        });
                     prior(cfg, e, p.is_primary(), p.is_bare(), exact, m.level_hint)
+                        + if alone { cfg.w_admin1_alone } else { 0.0 }
                 })
                 .collect()
         })
