@@ -342,6 +342,7 @@ pub(crate) fn resolve(
                     fold_into(&e.name, &mut name);
                     let exact = name == surface;
                     let alone = e.kind == EntryKind::Admin1
+                        && exact
                         && !m.candidates.iter().any(|q| {
                             let f = gaz.entry(q.entry());
                             f.kind == EntryKind::Place && f.admin1 == p.entry()
