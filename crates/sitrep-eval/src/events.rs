@@ -1,6 +1,6 @@
 //! score.py `score_events` / `print_events`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
@@ -26,6 +26,53 @@ pub struct EventsReport {
     pub fatalities_log_mae_covered: Option<f64>,
     pub event_level_strict: Prf,
     pub event_level_lenient: Prf,
+    /// The sub-event types most often missed: (gold, its docs, errors, the commonest wrong
+    /// predictions with counts). Printed in the table only; score.py has no such figure.
+    pub worst_sub_event_types: Vec<Confusion>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Confusion {
+    pub gold: String,
+    pub n: usize,
+    pub errors: usize,
+    pub predicted: Vec<(String, usize)>,
+}
+
+/// Gold classes ranked by their number of errors, each with its commonest wrong predictions.
+fn worst_classes(pairs: &[(Key, Key)], classes: usize, confusions: usize) -> Vec<Confusion> {
+    let mut by_gold: BTreeMap<String, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
+    for (g, p) in pairs {
+        let entry = by_gold.entry(g.json_key()).or_default();
+        entry.0 += 1;
+        if g != p {
+            let label = if *p == Key::None {
+                "(no event)".to_string()
+            } else {
+                p.json_key()
+            };
+            *entry.1.entry(label).or_default() += 1;
+        }
+    }
+    let mut out: Vec<Confusion> = by_gold
+        .into_iter()
+        .map(|(gold, (n, wrong))| {
+            let mut predicted: Vec<(String, usize)> = wrong.into_iter().collect();
+            predicted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let errors = predicted.iter().map(|(_, c)| c).sum();
+            predicted.truncate(confusions);
+            Confusion {
+                gold,
+                n,
+                errors,
+                predicted,
+            }
+        })
+        .filter(|c| c.errors > 0)
+        .collect();
+    out.sort_by(|a, b| b.errors.cmp(&a.errors).then_with(|| a.gold.cmp(&b.gold)));
+    out.truncate(classes);
+    out
 }
 
 /// Geocoding error of the main event, over docs where both it and the gold event have coordinates.
@@ -516,6 +563,7 @@ pub(crate) fn score(gold_lines: &[Value], preds: &[Value]) -> EventsReport {
             .collect(),
         event_type_macro_f1: f1_or_none(&et_pairs),
         sub_event_type_macro_f1: f1_or_none(&st_pairs),
+        worst_sub_event_types: worst_classes(&st_pairs, 8, 3),
         plover_macro_f1: f1_or_none(&pl_pairs),
         geo_error_km: GeoError {
             median: median(&errors),
@@ -626,6 +674,23 @@ impl EventsReport {
                     e.n_gold
                 ),
             ));
+        }
+        if !self.worst_sub_event_types.is_empty() {
+            rows.push(header(
+                "worst sub-event types of the main event (gold: errors/docs; commonest predictions)",
+            ));
+            for c in &self.worst_sub_event_types {
+                let wrong: Vec<String> = c
+                    .predicted
+                    .iter()
+                    .map(|(p, k)| format!("{p} {k}"))
+                    .collect();
+                rows.push(line(
+                    c.gold.clone(),
+                    Cell::Int(c.errors),
+                    format!("of {}: {}", c.n, wrong.join(", ")),
+                ));
+            }
         }
         table(&format!("events: {name}"), &rows)
     }
