@@ -675,7 +675,15 @@ impl EventsReport {
                 ),
             ));
         }
-        if !self.worst_sub_event_types.is_empty() {
+        table(&format!("events: {name}"), &rows)
+    }
+}
+
+impl EventsReport {
+    /// The sub-event types most often missed, as a table (sitrep's own; not in score.py).
+    pub(crate) fn confusion_table(&self) -> String {
+        let mut rows: Vec<Row> = Vec::new();
+        {
             rows.push(header(
                 "worst sub-event types of the main event (gold: errors/docs; commonest predictions)",
             ));
@@ -692,6 +700,6 @@ impl EventsReport {
                 ));
             }
         }
-        table(&format!("events: {name}"), &rows)
+        table("worst sub-event types", &rows)
     }
 }

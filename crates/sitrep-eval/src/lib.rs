@@ -258,6 +258,15 @@ impl Report {
         out
     }
 
+    /// For events: the sub-event types most often missed and what they were taken for
+    /// (sitrep's own table, not score.py's); empty for the other tasks.
+    pub fn confusion_table(&self) -> String {
+        match &self.figures {
+            Figures::Events(r) => r.confusion_table(),
+            _ => String::new(),
+        }
+    }
+
     /// Exactly the table score.py prints (same labels, `%.3f` numbers, `-` for None, ending with
     /// the blank line). `pack_name` is the title's name, e.g. from [`display_name`].
     pub fn to_table(&self, pack_name: &str) -> String {

@@ -313,6 +313,9 @@ pub struct EvalArgs {
     /// Print the figures as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Events: also print the sub-event types most often missed and what they were taken for.
+    #[arg(long)]
+    pub confusion: bool,
     /// Write the predictions (JSONL) here as well.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,

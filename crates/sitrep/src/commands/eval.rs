@@ -73,6 +73,9 @@ pub fn run(cli: &Cli, cmd: &EvalCommand) -> Result<Status> {
         writeln!(out, "{}", report.to_json_text(&name))?;
     } else {
         write!(out, "{}", report.to_table(&name))?;
+        if args.confusion {
+            write!(out, "{}", report.confusion_table())?;
+        }
     }
     Ok(Status::Ok)
 }
