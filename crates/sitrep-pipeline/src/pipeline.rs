@@ -74,7 +74,8 @@ impl Pipeline {
             },
             resolve: ResolveConfig::default(),
             gazetteer,
-            lexicon,
+            // Community names are actors first: the geoparser needs them too.
+            lexicon: lexicon.with_identities(src.actors.ethnic_groups),
         })
     }
 

@@ -36,6 +36,7 @@ pub fn lexicon() -> Lexicon {
         not_places: include_str!("../../../data/lexicon/not_places.txt"),
         first_names: include_str!("../../../data/lexicon/first_names.txt"),
     })
+    .with_identities(include_str!("../../../data/actors/ethnic_groups.tsv"))
 }
 
 /// The whole pipeline, built from the bundled dictionaries.

@@ -14,6 +14,9 @@ pub struct Lexicon {
     media: HashSet<String>,
     not_places: HashSet<String>,
     first_names: HashSet<String>,
+    /// Community names ("Maasai", "Kisii", "Nuer") → the ISO2 codes of the countries they live
+    /// in: elsewhere the name is the community, not a place with a look-alike name.
+    identities: HashMap<String, Vec<String>>,
 }
 
 /// The texts of the lexicon files, as the binary embeds them.
@@ -56,7 +59,43 @@ impl Lexicon {
             media: lines(src.media).map(fold).collect(),
             not_places: words(src.not_places),
             first_names,
+            identities: HashMap::new(),
         }
+    }
+
+    /// Adds community names from the actor table `data/actors/ethnic_groups.tsv` (columns
+    /// name, suffix, countries, aliases): one-word aliases become identity names.
+    pub fn with_identities(mut self, ethnic_groups_tsv: &str) -> Self {
+        for l in lines(ethnic_groups_tsv) {
+            let cols: Vec<&str> = l.split('\t').collect();
+            let (Some(countries), Some(aliases)) = (cols.get(2), cols.get(3)) else {
+                continue;
+            };
+            if cols[0] == "name" {
+                continue;
+            }
+            let countries: Vec<String> = countries
+                .split(',')
+                .map(|c| c.trim().to_ascii_uppercase())
+                .filter(|c| !c.is_empty())
+                .collect();
+            for a in aliases
+                .split('|')
+                .map(str::trim)
+                .filter(|a| !a.contains(' '))
+            {
+                let known = self.identities.entry(fold(a)).or_default();
+                known.extend(countries.iter().cloned());
+                known.sort_unstable();
+                known.dedup();
+            }
+        }
+        self
+    }
+
+    /// The countries of the community this word names, if it names one.
+    pub fn identity_countries(&self, word: &str) -> Option<&[String]> {
+        self.identities.get(&fold(word)).map(Vec::as_slice)
     }
 
     /// A word news mostly writes in lowercase ("mobile", "of").

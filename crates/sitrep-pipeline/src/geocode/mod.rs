@@ -120,7 +120,15 @@ impl<'a> Geocoder<'a> {
     fn unsupported(&self, text: &str, m: &PlaceMention) -> bool {
         let Some(r) = m.resolved else { return true };
         let e = self.gazetteer.entry(r.entry);
-        let one_word = !m.span.slice(text).contains(' ');
+        let surface = m.span.slice(text);
+        let one_word = !surface.contains(' ');
+        // "Maasai groups clash": the community, not Marseille; "in Turkana" stays the county.
+        if let Some(countries) = self.lexicon.identity_countries(surface) {
+            let iso = &self.gazetteer.countries()[e.country as usize].iso2;
+            if !countries.iter().any(|c| **c == **iso) {
+                return true;
+            }
+        }
         one_word
             && matches!(e.kind, EntryKind::Place | EntryKind::Admin2)
             && e.population < 100_000
