@@ -29,7 +29,7 @@ pub(super) enum Res {
 }
 
 /// How a candidate row ranks for a hit; larger is better.
-type Rank = (bool, bool, u8, i64, Reverse<usize>);
+type Rank = (bool, bool, bool, u8, i64, Reverse<usize>);
 
 impl ActorDictionary {
     pub(super) fn resolve(
@@ -44,7 +44,11 @@ impl ActorDictionary {
             let cand = match t {
                 Target::Group(i) => self.tables.groups.get(i).and_then(|g| {
                     let specific = scope(&g.countries, ctx.country)?;
-                    Some((rank(g.window, specific, 2, order, ctx), Res::Group(i)))
+                    // "Al Shabaab" with no country in sight is the group of that name, not
+                    // the Mozambican insurgents locals also call al-Shabaab.
+                    let own_name = g.name.eq_ignore_ascii_case(&p.text);
+                    let r = rank(g.window, specific, 2, order, ctx);
+                    Some(((r.0, r.1, own_name, r.3, r.4, r.5), Res::Group(i)))
                 }),
                 Target::State(i) => self.tables.state_aliases.get(i).and_then(|a| {
                     let specific = scope(&a.scope, ctx.country)?;
@@ -180,7 +184,8 @@ fn scope(countries: &[String], event: Option<&str>) -> Option<bool> {
     }
 }
 
-/// In the window first, then rows listing the event's country, then groups over state
+/// In the window first, then rows listing the event's country, then a group named by its own
+/// name (set by the caller), then groups over state
 /// aliases over communities, then the nearest window, then file order.
 fn rank(w: Window, specific: bool, kind: u8, order: usize, ctx: &ActorContext<'_>) -> Rank {
     let (inside, near) = match ctx.date {
@@ -192,5 +197,5 @@ fn rank(w: Window, specific: bool, kind: u8, order: usize, ctx: &ActorContext<'_
             }),
         ),
     };
-    (inside, specific, kind, near, Reverse(order))
+    (inside, specific, false, kind, near, Reverse(order))
 }

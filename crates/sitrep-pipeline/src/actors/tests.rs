@@ -108,6 +108,10 @@ fn mention_table() {
         ("Militants of the Islamic State of Iraq and the Levant (ISIL) captured Rutbah.", IQ, D14,
             &[("Militants of the Islamic State of Iraq and the Levant (ISIL)", "Islamic State", 2, false)]),
         ("ISIL has not entered Hadithah.", IQ, D14, &[("ISIL", "Islamic State", 2, false)]),
+        // A name two groups share: the country decides, and without one the group of that name.
+        ("Al Shabaab attacked the post.", None, D14, &[("Al Shabaab", "Al Shabaab", 2, false)]),
+        ("Al Shabaab attacked the post.", Some("MZ"), Some("2020-05-01"),
+            &[("Al Shabaab", "Islamic State (Mozambique)", 2, false)]),
         ("Daesh fighters entered Rutba on June 22.", IQ, D14,
             &[("Daesh fighters", "Islamic State", 2, false)]),
         ("Iraqi security forces withdrew from Haditha overnight.", IQ, D14,
