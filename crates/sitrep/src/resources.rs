@@ -37,6 +37,7 @@ pub fn lexicon() -> Lexicon {
         first_names: include_str!("../../../data/lexicon/first_names.txt"),
     })
     .with_identities(include_str!("../../../data/actors/ethnic_groups.tsv"))
+    .with_outlets(include_str!("../../../data/lexicon/outlets.tsv"))
 }
 
 /// The whole pipeline, built from the bundled dictionaries.

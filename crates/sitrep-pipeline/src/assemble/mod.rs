@@ -105,6 +105,12 @@ const ACTOR_COUNTRY_VOTE: f64 = 0.5;
 /// Weight of the classifier's reading of the report's opening when ranking its events.
 const MAIN_TYPE_WEIGHT: f64 = 3.0;
 
+/// A country vote from the outlet that published the report (see `source_country`).
+const SOURCE_COUNTRY_VOTE: f64 = 1.0;
+
+/// A city this large in an outlet's name gives the outlet's country ("Bangkok Post").
+const OUTLET_CITY_POPULATION: u32 = 500_000;
+
 /// The classifier decides a short report's main event type when this sure of it.
 const MAIN_TYPE_MIN_PROBABILITY: f32 = 0.8;
 
@@ -188,11 +194,23 @@ impl<'a> Assembler<'a> {
             .into_iter()
             .filter(|s| !excluded.overlaps(*s))
             .collect();
-        let (prior, actor_spans) = self.actor_evidence(doc, &sentences);
+        let (mut prior, actor_spans) = self.actor_evidence(doc, &sentences);
+        if let Some(c) = self.source_country(doc) {
+            match prior.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, w)) => *w += SOURCE_COUNTRY_VOTE,
+                None => prior.push((c, SOURCE_COUNTRY_VOTE)),
+            }
+        }
         let mentions = self
             .geocoder
             .mentions_in_context(doc, &sentences, &prior, &actor_spans);
-        let doc_country = self.document_country(&mentions);
+        // The places' country, else what the actors and the outlet point to.
+        let doc_country = self.document_country(&mentions).or_else(|| {
+            prior
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(c, _)| *c)
+        });
         let country_iso = doc_country.map(|c| self.gaz().countries()[c as usize].iso2.to_string());
         let ctx = ActorContext {
             country: country_iso.as_deref(),
@@ -341,6 +359,33 @@ impl<'a> Assembler<'a> {
         let mut prior: Vec<(u16, f64)> = votes.into_iter().collect();
         prior.sort_by_key(|(c, _)| *c);
         (prior, spans)
+    }
+
+    /// The country of the outlet that published the report: from the outlet table, else a
+    /// country or a large city its name contains ("Star (Kenya)", "Bangkok Post").
+    fn source_country(&self, doc: &Document) -> Option<u16> {
+        let source = doc.source.as_deref()?.trim();
+        if source.is_empty() {
+            return None;
+        }
+        if let Some(iso) = self.geocoder.lexicon.outlet_country(source) {
+            return self.gaz().country_by_iso2(iso).map(|(c, _)| c);
+        }
+        let probe = Document {
+            id: doc.id.clone(),
+            text: source.to_string(),
+            ..Document::default()
+        };
+        self.geocoder
+            .mentions(&probe, &[Span::new(0, source.len())])
+            .iter()
+            .filter_map(|m| m.resolved)
+            .map(|r| self.gaz().entry(r.entry))
+            .find(|e| {
+                e.kind == EntryKind::Country
+                    || (e.kind == EntryKind::Place && e.population >= OUTLET_CITY_POPULATION)
+            })
+            .map(|e| e.country)
     }
 
     /// The country most of the document's places lie in.
@@ -1323,8 +1368,14 @@ impl<'a> Assembler<'a> {
         doc_country: Option<u16>,
     ) {
         if c.site.is_none() && !c.frame.is_political() {
-            // The story's main place: ACLED's "near or part of" (2) or province (3) precision.
-            c.site = focus.map(|e| {
+            // The story's main place: ACLED's "near or part of" (2) or province (3) precision;
+            // with none, the country the actors and the outlet point to.
+            let country = || {
+                doc_country
+                    .and_then(|k| self.gaz().countries().get(usize::from(k)))
+                    .map(|k| k.entry)
+            };
+            c.site = focus.or_else(country).map(|e| {
                 let entry = self.gaz().entry(e);
                 let precision = if matches!(entry.kind, EntryKind::Place | EntryKind::Admin2) {
                     2
@@ -1352,7 +1403,6 @@ impl<'a> Assembler<'a> {
             // The report's date stands for "recently": a span, not a day.
             c.date = doc.published.map(|d| (d, 2));
         }
-        let _ = doc_country;
     }
 
     /// Merges repeated reports of one event in the document, ranks, and builds the records.

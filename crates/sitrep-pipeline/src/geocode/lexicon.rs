@@ -17,6 +17,8 @@ pub struct Lexicon {
     /// Community names ("Maasai", "Kisii", "Nuer") → the ISO2 codes of the countries they live
     /// in: elsewhere the name is the community, not a place with a look-alike name.
     identities: HashMap<String, Vec<String>>,
+    /// Folded outlet name → ISO2 of the country it reports from.
+    outlets: HashMap<String, String>,
 }
 
 /// The texts of the lexicon files, as the binary embeds them.
@@ -60,7 +62,26 @@ impl Lexicon {
             not_places: words(src.not_places),
             first_names,
             identities: HashMap::new(),
+            outlets: HashMap::new(),
         }
+    }
+
+    /// Adds `data/lexicon/outlets.tsv` (outlet, ISO2; a header row `outlet country`).
+    pub fn with_outlets(mut self, outlets_tsv: &str) -> Self {
+        for l in lines(outlets_tsv) {
+            if let Some((name, iso)) = l.split_once('\t')
+                && name != "outlet"
+            {
+                self.outlets
+                    .insert(fold(name.trim()), iso.trim().to_ascii_uppercase());
+            }
+        }
+        self
+    }
+
+    /// The country an outlet reports from, when the table knows the outlet.
+    pub fn outlet_country(&self, outlet: &str) -> Option<&str> {
+        self.outlets.get(&fold(outlet.trim())).map(String::as_str)
     }
 
     /// Adds community names from the actor table `data/actors/ethnic_groups.tsv` (columns
