@@ -659,6 +659,27 @@ impl<'a> Assembler<'a> {
             _ => killed,
         };
         let (actor1, actor2) = self.default_actors(coding, agent, patient, victims, salient, ctx);
+        // Police breaking up a protest the report told just before ("Teachers protested over
+        // pay. Police fired tear gas.") is that protest's intervention, not another event.
+        if coding.sub_event_type == Some(sitrep_model::SubEventType::ProtestWithIntervention)
+            && f.sites.is_empty()
+            && stated_date(&f.dates).is_none()
+            && let Some(prev) = out
+                .iter_mut()
+                .rev()
+                .find(|c| !c.placeholder && c.coding.sub_event_type.is_some())
+                .filter(|c| {
+                    c.coding.sub_event_type == Some(sitrep_model::SubEventType::PeacefulProtest)
+                        && f.index.saturating_sub(c.sentence) <= 2
+                })
+        {
+            prev.coding = coding;
+            if prev.actor2.is_none() {
+                prev.actor2 = actor2;
+            }
+            prev.more_evidence.push(f.span);
+            return;
+        }
         let specific = main.frame.specificity() >= 5;
         out.push(Candidate {
             frame: main.frame,
