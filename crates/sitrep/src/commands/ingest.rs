@@ -55,8 +55,10 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
     let pipeline = resources::pipeline(cli)?;
     let shapes = shapes(&pipeline)?;
     let checker = ClaimChecker::new(&pipeline, &shapes);
-    let mut store = Store::open(&args.store.db)
-        .with_context(|| format!("opening the store {}", args.store.db.display()))?;
+    let mut store = Store::open(&args.store.db).context("opening the store")?;
+    if let Some(pages) = args.max_pages {
+        store.limit_pages(pages)?;
+    }
     let mut tally = Tally::new(cli.quiet);
     let mut counts = IngestCounts::default();
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH);
@@ -74,15 +76,7 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
                     tally.processed += 1;
                     counts.unchanged += 1;
                 }
-                Presence::Changed { stored_hash } => tally.skip(&Skipped {
-                    origin: doc.origin.clone(),
-                    doc_id: Some(doc.id.clone()),
-                    reason: format!(
-                        "already stored with other content (stored hash {}…); \
-                         a changed document needs a new id or a new store",
-                        &stored_hash[..12.min(stored_hash.len())]
-                    ),
-                }),
+                Presence::Changed { stored_hash } => tally.skip(&changed(&doc, &stored_hash)),
             }
         }
         let outputs: Vec<Result<(Extraction, Vec<Claim>), Skipped>> = fresh
@@ -121,6 +115,10 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
                 counts.stored += 1;
                 counts.events += extraction.events.len();
                 counts.claims += claims.len();
+            } else if let Presence::Changed { stored_hash } = store.presence(doc)? {
+                // The same id twice in one batch, with different texts: the first one stays.
+                tally.skip(&changed(doc, &stored_hash));
+                continue;
             } else {
                 counts.unchanged += 1;
             }
@@ -167,6 +165,19 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
         );
     }
     Ok(tally.finish("events"))
+}
+
+/// Why a document whose id is stored with other text is skipped.
+fn changed(doc: &Document, stored_hash: &str) -> Skipped {
+    Skipped {
+        origin: doc.origin.clone(),
+        doc_id: Some(doc.id.clone()),
+        reason: format!(
+            "already stored with other content (stored hash {}…); \
+             a changed document needs a new id or a new store",
+            stored_hash.get(..12).unwrap_or(stored_hash)
+        ),
+    }
 }
 
 #[derive(Debug, Default)]
