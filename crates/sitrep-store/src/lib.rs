@@ -13,6 +13,9 @@
 //!   whole documents and whole fusion steps, never half of one.
 //! - Idempotency: a document is identified by its id and a content hash (sha256 of id and
 //!   text); [`Store::presence`] tells whether it is new, stored, or stored with other content.
+//! - Errors name the file; those a user can fix have variants that say what to do
+//!   ([`Error::ReadOnly`], [`Error::Full`], [`Error::CannotOpen`], [`Error::Io`]).
+//!   [`Store::limit_pages`] caps the file so tests can fill "the disk".
 //! - Reads take a [`Filter`] (date range, bounding box through an R*Tree over
 //!   longitude, latitude and day, country, type, actor, text).
 //! - [`Backend`]: fusion, the control timeline and the reads, shared with the PostgreSQL store
@@ -60,6 +63,12 @@ pub enum Error {
          the job"
     )]
     Full { path: PathBuf },
+    /// Another failed read or write of the file or of the `-wal`/`-shm` files beside it.
+    #[error(
+        "{path}: the disk failed a read or a write (is it full, removed or failing?); SQLite \
+         says \"{detail}\""
+    )]
+    Io { path: PathBuf, detail: String },
     /// SQLite could not open or create the file, or the `-wal`/`-shm` files beside it.
     #[error(
         "{path}: cannot open or create the database file; does its folder exist, and may \
@@ -312,9 +321,21 @@ impl Store {
 fn store_err(path: &Path, source: rusqlite::Error) -> Error {
     use rusqlite::ErrorCode;
     let path = path.to_path_buf();
+    let extended = match &source {
+        rusqlite::Error::SqliteFailure(e, _) => e.extended_code,
+        _ => 0,
+    };
     match source.sqlite_error_code() {
         Some(ErrorCode::ReadOnly) => Error::ReadOnly { path },
         Some(ErrorCode::DiskFull) => Error::Full { path },
+        // Growing the `-shm` file failed: on a local disk, that is a disk without room.
+        Some(ErrorCode::SystemIoFailure) if extended == rusqlite::ffi::SQLITE_IOERR_SHMSIZE => {
+            Error::Full { path }
+        }
+        Some(ErrorCode::SystemIoFailure) => Error::Io {
+            path,
+            detail: format!("{source} (extended code {extended})"),
+        },
         Some(ErrorCode::CannotOpen) => Error::CannotOpen { path },
         _ => Error::Sql { path, source },
     }

@@ -8,8 +8,8 @@
 //!    transaction, with the stored incidents of their date range as the starting point.
 //! 3. The control timeline is recomputed from the territorial incidents and control reports.
 //!
-//! Killed at any moment, a re-run finds what is missing at each step and ends in the state an
-//! uninterrupted run reaches.
+//! Killed at any moment, or stopped by a write error (a full disk), a re-run finds what is
+//! missing at each step and ends in the state an uninterrupted run reaches.
 
 use std::collections::HashMap;
 
