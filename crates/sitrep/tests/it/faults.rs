@@ -148,8 +148,8 @@ fn documents(db: &str) -> Vec<StoredDoc> {
 
 /// After an interruption: the store holds the first documents of an uninterrupted run, each
 /// whole (the same events, evidence, control reports and claims), each fused whole or not at
-/// all, fused ones first. Returns how many documents it holds.
-fn assert_whole_prefix(db: &str, want: &[StoredDoc], when: &str) -> usize {
+/// all, fused ones first. Returns its documents.
+fn assert_whole_prefix(db: &str, want: &[StoredDoc], when: &str) -> Vec<StoredDoc> {
     let got = documents(db);
     assert!(
         got.len() <= want.len(),
@@ -183,7 +183,7 @@ fn assert_whole_prefix(db: &str, want: &[StoredDoc], when: &str) -> usize {
             fusing &= g.fused > 0;
         }
     }
-    got.len()
+    got
 }
 
 /// A number from the environment (decimal, or hexadecimal after `0x`).
@@ -275,19 +275,24 @@ fn ingest_killed_at_random_moments_loses_and_duplicates_nothing() {
                 break;
             }
             child.kill().expect("SIGKILL");
-            child.wait().expect("reap");
+            let status = child.wait().expect("reap");
+            if std::os::unix::process::ExitStatusExt::signal(&status) != Some(9) {
+                // It ended between the poll and the signal.
+                finished += 1;
+                break;
+            }
             kills += 1;
             done += delay.saturating_sub(idle);
             let when = format!("kill {kills} (round {rounds}, after {delay} ms)");
-            let stored = assert_whole_prefix(&db, &want_docs, &when);
-            let fused = documents(&db).iter().filter(|d| d.fused > 0).count();
-            let left = match stored {
+            let docs = assert_whole_prefix(&db, &want_docs, &when);
+            let (stored, fused) = (docs.len(), docs.iter().filter(|d| d.fused > 0).count());
+            let phase = match stored {
                 0 => 0,
                 n if n < KILL_DOCS => 1,
                 _ if fused < with_events => 2,
                 _ => 3,
             };
-            left_at[left] += 1;
+            left_at[phase] += 1;
             eprintln!("{when}: sound, {stored} whole documents, {fused} fused");
         }
         let out = run(&["ingest", &corpus, "--db", &db, "-q", "--fuse-chunk", "10"]);
@@ -421,7 +426,7 @@ fn a_full_disk_stops_ingest_cleanly_and_a_rerun_finishes() {
         .output()
         .expect("sitrep runs");
     assert_clear_error(&out, &db, "full");
-    let stored = assert_whole_prefix(&db, &want_docs, "after the disk filled");
+    let stored = assert_whole_prefix(&db, &want_docs, "after the disk filled").len();
     assert!(
         (10..60).contains(&stored),
         "{stored} documents stored when the disk filled"
