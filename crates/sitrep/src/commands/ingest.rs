@@ -31,6 +31,9 @@ use crate::resources;
 
 /// Documents extracted in parallel at a time.
 const BATCH: usize = 128;
+/// A batch also ends when its texts reach this size, so long documents are not held 128 at a
+/// time (as in `extract`).
+const BATCH_BYTES: usize = super::extract::BATCH_BYTES;
 /// Days around the new records within which stored incidents may take part in fusion: the
 /// widest date window (a month either side) twice.
 const SEED_MARGIN_DAYS: i64 = 64;
@@ -62,6 +65,7 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
     let mut tally = Tally::new(cli.quiet);
     let mut counts = IngestCounts::default();
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH);
+    let mut batch_bytes = 0;
     let mut result: Result<()> = Ok(());
     let flush = |batch: &mut Vec<Document>,
                  tally: &mut Tally,
@@ -130,9 +134,13 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
         &args.input.paths,
         args.input.manifest.as_deref(),
         &mut |item: Result<Document, Skipped>| match item {
+            // After a write error the rest of the input is read and dropped, not held.
+            _ if result.is_err() => {}
             Ok(doc) => {
+                batch_bytes += doc.text.len();
                 batch.push(doc);
-                if batch.len() >= BATCH && result.is_ok() {
+                if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
+                    batch_bytes = 0;
                     result = flush(&mut batch, &mut tally, &mut counts, &mut store);
                 }
             }
