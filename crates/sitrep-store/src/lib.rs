@@ -13,6 +13,9 @@
 //!   whole documents and whole fusion steps, never half of one.
 //! - Idempotency: a document is identified by its id and a content hash (sha256 of id and
 //!   text); [`Store::presence`] tells whether it is new, stored, or stored with other content.
+//! - Errors name the file; those a user can fix have variants that say what to do
+//!   ([`Error::ReadOnly`], [`Error::Full`], [`Error::CannotOpen`], [`Error::Io`]).
+//!   [`Store::limit_pages`] caps the file so tests can fill "the disk".
 //! - Reads take a [`Filter`] (date range, bounding box through an R*Tree over
 //!   longitude, latitude and day, country, type, actor, text).
 //! - [`Backend`]: fusion, the control timeline and the reads, shared with the PostgreSQL store
@@ -46,6 +49,32 @@ pub enum Error {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    /// The file, its folder or its disk refuses writes (or the path is a `mode=ro` URI).
+    #[error(
+        "{path}: the database is read-only (check the permissions of the file and of its \
+         folder, and whether the disk is mounted read-only)"
+    )]
+    ReadOnly { path: PathBuf },
+    /// SQLite's `SQLITE_FULL`: the disk holding the database (or its `-wal` file) has no
+    /// room left, or the database reached its page limit.
+    #[error(
+        "{path}: the disk or the database is full; what was stored before is intact (whole \
+         documents only), and running the same command again once there is space finishes \
+         the job"
+    )]
+    Full { path: PathBuf },
+    /// Another failed read or write of the file or of the `-wal`/`-shm` files beside it.
+    #[error(
+        "{path}: the disk failed a read or a write (is it full, removed or failing?); SQLite \
+         says \"{detail}\""
+    )]
+    Io { path: PathBuf, detail: String },
+    /// SQLite could not open or create the file, or the `-wal`/`-shm` files beside it.
+    #[error(
+        "{path}: cannot open or create the database file; does its folder exist, and may \
+         sitrep create files in it? (SQLite keeps `-wal` and `-shm` files beside the database)"
+    )]
+    CannotOpen { path: PathBuf },
     #[error("{path}: stored {what} is not valid JSON: {source}")]
     Json {
         path: PathBuf,
@@ -104,10 +133,17 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
-        let conn = Connection::open(path).map_err(|source| Error::Sql {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let conn = Connection::open(path).map_err(|e| store_err(path, e))?;
+        // SQLite falls back to read-only when it may not write the file; say so now rather
+        // than at the first write.
+        if conn
+            .is_readonly(rusqlite::MAIN_DB)
+            .map_err(|e| store_err(path, e))?
+        {
+            return Err(Error::ReadOnly {
+                path: path.to_path_buf(),
+            });
+        }
         Self::init(conn, path.to_path_buf())
     }
 
@@ -115,10 +151,7 @@ impl Store {
     /// `query_only` set, so nothing done through this handle can write (`sitrep serve`).
     /// Like [`Store::open`], `path` may be a SQLite `file:` URI.
     pub fn open_read_only(path: &Path) -> Result<Self> {
-        let sql = |source| Error::Sql {
-            path: path.to_path_buf(),
-            source,
-        };
+        let sql = |e| store_err(path, e);
         let conn = Connection::open_with_flags(
             path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -260,6 +293,15 @@ impl Store {
         })
     }
 
+    /// Caps the database at `pages` pages (`PRAGMA max_page_count`, this connection only), so
+    /// that a write past it fails as a full disk would. A testing knob: the binary applies it
+    /// from `SITREP_STORE_MAX_PAGES`. A cap below the current size leaves the size as the cap.
+    pub fn limit_pages(&self, pages: u64) -> Result<()> {
+        self.conn
+            .pragma_update_and_check(None, "max_page_count", pages as i64, |_| Ok(()))
+            .map_err(self.sql())
+    }
+
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     pub fn integrity_check(&self) -> Result<String> {
         let rows: Vec<String> = self
@@ -274,10 +316,28 @@ impl Store {
     }
 }
 
+/// An SQLite error naming the file; the conditions a user can fix (a read-only file, a full
+/// disk, a file that cannot be opened) get errors of their own that say what to do.
 fn store_err(path: &Path, source: rusqlite::Error) -> Error {
-    Error::Sql {
-        path: path.to_path_buf(),
-        source,
+    use rusqlite::ErrorCode;
+    let path = path.to_path_buf();
+    let extended = match &source {
+        rusqlite::Error::SqliteFailure(e, _) => e.extended_code,
+        _ => 0,
+    };
+    match source.sqlite_error_code() {
+        Some(ErrorCode::ReadOnly) => Error::ReadOnly { path },
+        Some(ErrorCode::DiskFull) => Error::Full { path },
+        // Growing the `-shm` file failed: on a local disk, that is a disk without room.
+        Some(ErrorCode::SystemIoFailure) if extended == rusqlite::ffi::SQLITE_IOERR_SHMSIZE => {
+            Error::Full { path }
+        }
+        Some(ErrorCode::SystemIoFailure) => Error::Io {
+            path,
+            detail: format!("{source} (extended code {extended})"),
+        },
+        Some(ErrorCode::CannotOpen) => Error::CannotOpen { path },
+        _ => Error::Sql { path, source },
     }
 }
 

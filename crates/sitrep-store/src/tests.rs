@@ -141,3 +141,43 @@ fn reopening_a_file_keeps_the_schema() {
         crate::schema::MIGRATIONS.len()
     );
 }
+
+#[test]
+fn a_full_or_read_only_file_is_named_and_left_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("x.db");
+    let mut s = Store::open(&path).expect("create");
+    let small = doc("small", "Qaim fell.");
+    let bundle = |d| DocumentBundle {
+        doc: d,
+        events: &[],
+        control: &[],
+        claims: &[],
+    };
+    assert!(s.insert_document(&bundle(&small)).expect("insert"));
+    // A document of 1 MB does not fit under a cap a few pages above the current size.
+    let pages: i64 = s
+        .conn
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .expect("page_count");
+    s.limit_pages(pages as u64 + 4).expect("cap");
+    let big = doc("big", &"Mosul. ".repeat(150_000));
+    let err = s.insert_document(&bundle(&big)).expect_err("full");
+    assert!(matches!(err, crate::Error::Full { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains(&path.display().to_string()),
+        "{err}"
+    );
+    assert_eq!(s.presence(&big).expect("presence"), Presence::New);
+    assert_eq!(s.presence(&small).expect("presence"), Presence::Stored);
+    assert_eq!(s.integrity_check().expect("check"), "ok");
+    drop(s);
+
+    let uri = format!("file:{}?mode=ro", path.display());
+    let err = Store::open(std::path::Path::new(&uri)).expect_err("read-only");
+    assert!(matches!(err, crate::Error::ReadOnly { .. }), "{err:?}");
+    assert!(err.to_string().contains("read-only"), "{err}");
+    // Still readable as it is.
+    let r = Store::open_read_only(std::path::Path::new(&uri)).expect("read");
+    assert_eq!(r.counts().expect("counts").documents, 1);
+}

@@ -88,6 +88,15 @@ pub struct IngestArgs {
     /// Documents fused per transaction (tests exercise incremental fusion with small steps).
     #[arg(long, default_value_t = 2000, hide = true)]
     pub fuse_chunk: usize,
+    /// A testing knob: caps the store at this many pages (`PRAGMA max_page_count`), so a
+    /// test can fill "the disk" without a small file system.
+    #[arg(
+        long,
+        env = "SITREP_STORE_MAX_PAGES",
+        hide = true,
+        value_name = "PAGES"
+    )]
+    pub max_pages: Option<u64>,
 }
 
 /// Filters of the store's read commands.

@@ -17,6 +17,34 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// Standard output, buffered, with errors that say they were writing to it: "writing to
+/// standard output: No space left on device" rather than the bare OS message. The error kind
+/// is kept, so a closed pipe is still recognised.
+pub fn stdout() -> io::BufWriter<Stdout> {
+    io::BufWriter::new(Stdout(io::stdout().lock()))
+}
+
+#[derive(Debug)]
+pub struct Stdout(io::StdoutLock<'static>);
+
+fn on_stdout(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("writing to standard output: {e}"))
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(on_stdout)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf).map_err(on_stdout)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(on_stdout)
+    }
+}
+
 /// Writes one JSON value per line.
 pub fn write_jsonl<W: Write, T: Serialize>(out: &mut W, value: &T) -> Result<()> {
     serde_json::to_writer(&mut *out, value)?;

@@ -10,6 +10,7 @@ use sitrep_model::{ControlPlace, ControlReport, Document, Evidence, Span, inter}
 use crate::Pipeline;
 use crate::actors::{ActorContext, ActorMention};
 use crate::geocode::{MentionRole, PlaceMention, place_of};
+use crate::spans::SpanSet;
 
 /// "which is under the control of other Islamist brigades such as the al-Nusra Front".
 static HELD: LazyLock<Regex> = LazyLock::new(|| {
@@ -53,11 +54,13 @@ static ANAPHOR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("anaphor pattern")
 });
 
-/// The sentences of a document that are not boilerplate.
+/// The sentences of a document that are not boilerplate (checked against a [`SpanSet`]: a
+/// document of 10^5 boilerplate lines has as many sentences).
 pub fn readable_sentences(doc: &Document) -> Vec<Span> {
+    let excluded = SpanSet::new(doc.excluded.iter().copied());
     crate::sentences::split(&doc.text, Span::new(0, doc.text.len()))
         .into_iter()
-        .filter(|s| !doc.is_excluded(*s))
+        .filter(|s| !excluded.overlaps(*s))
         .collect()
 }
 
@@ -88,20 +91,36 @@ pub fn statements_with(
                 )
             })
     };
-    let sites_in = |s: Span| -> Vec<&PlaceMention> {
-        mentions
-            .iter()
-            .filter(|m| s.contains(m.span) && is_site(m))
-            .collect()
-    };
+    // The sites inside each sentence, in the order of `mentions`: found by binary search over
+    // the sites sorted by start, so a document with thousands of mentions and sentences costs
+    // a sort, not a scan of every mention per sentence.
+    let mut by_start: Vec<usize> = (0..mentions.len())
+        .filter(|&i| is_site(&mentions[i]))
+        .collect();
+    by_start.sort_by_key(|&i| mentions[i].span.start);
+    let sites: Vec<Vec<&PlaceMention>> = sentences
+        .iter()
+        .map(|s| {
+            let from = by_start.partition_point(|&i| mentions[i].span.start < s.start);
+            let mut inside: Vec<usize> = by_start[from..]
+                .iter()
+                .take_while(|&&i| mentions[i].span.start <= s.end)
+                .copied()
+                .filter(|&i| s.contains(mentions[i].span))
+                .collect();
+            inside.sort_unstable();
+            inside.into_iter().map(|i| &mentions[i]).collect()
+        })
+        .collect();
     let mut out: Vec<ControlReport> = Vec::new();
     for (si, &sent) in sentences.iter().enumerate() {
         let s = sent.slice(text);
-        let here = sites_in(sent);
+        let here = &sites[si];
         // The sites of the two sentences before, nearest last.
-        let previous: Vec<&PlaceMention> = sentences[si.saturating_sub(2)..si]
+        let previous: Vec<&PlaceMention> = sites[si.saturating_sub(2)..si]
             .iter()
-            .flat_map(|&s| sites_in(s))
+            .flatten()
+            .copied()
             .collect();
         let abs = |m: regex::Match<'_>| Span::new(sent.start + m.start(), sent.start + m.end());
         // The place after a verb: named, or "that town" for the last one before.

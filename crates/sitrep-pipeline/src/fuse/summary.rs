@@ -1,5 +1,7 @@
 //! From an incident's member records to the [`Incident`] users see.
 
+use std::collections::{BTreeSet, HashSet};
+
 use serde_json::{Value, json};
 use sitrep_model::{Disagreement, DisagreementValue, EventRecord, Incident};
 
@@ -49,17 +51,20 @@ pub fn summarize(incident_id: &str, members: &[EventRecord]) -> Incident {
         .filter_map(|r| r.wounded.map(|w| (w, is_vague(&evidence_text(r), w))))
         .collect();
     event.wounded = conservative(&wounded).or(rep.wounded.filter(|_| wounded.is_empty()));
+    // Sets, not scans of the lists so far: an incident may gather 10^5 reports.
     event.evidence = Vec::new();
+    let mut seen = HashSet::new();
     for r in members {
         for e in &r.evidence {
-            if !event.evidence.contains(e) {
+            if seen.insert((e.doc_id.as_str(), e.start, e.end, e.text.as_str())) {
                 event.evidence.push(e.clone());
             }
         }
     }
     let mut sources: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
     for r in members {
-        if !sources.contains(&r.doc_id) {
+        if seen.insert(r.doc_id.as_str()) {
             sources.push(r.doc_id.clone());
         }
     }
@@ -137,19 +142,22 @@ fn empty(incident_id: &str) -> Incident {
     }
 }
 
-/// Values reported for one field, each with its documents, in first-seen order.
+/// Values reported for one field, each with its documents, in first-seen order; `seen` holds
+/// (value index, document) pairs already listed.
 #[derive(Default)]
-struct Tally(Vec<(Value, Vec<String>)>);
+struct Tally(Vec<(Value, Vec<String>)>, HashSet<(usize, String)>);
 
 impl Tally {
     fn add(&mut self, value: Value, doc: &str) {
-        match self.0.iter_mut().find(|(v, _)| *v == value) {
-            Some((_, docs)) => {
-                if !docs.iter().any(|d| d == doc) {
-                    docs.push(doc.to_string());
-                }
+        let at = match self.0.iter().position(|(v, _)| *v == value) {
+            Some(at) => at,
+            None => {
+                self.0.push((value, Vec::new()));
+                self.0.len() - 1
             }
-            None => self.0.push((value, vec![doc.to_string()])),
+        };
+        if self.1.insert((at, doc.to_string())) {
+            self.0[at].1.push(doc.to_string());
         }
     }
 
@@ -221,10 +229,17 @@ fn disagreements(
         }
     }
     let subset = |a: &[&str], b: &[&str]| a.iter().all(|x| b.contains(x));
-    let conflict = sets.iter().enumerate().any(|(i, (a, _))| {
-        sets[i + 1..]
+    // Pairs of distinct sets only: equal sets never contradict each other.
+    let distinct: Vec<&Vec<&str>> = sets
+        .iter()
+        .map(|(a, _)| a)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let conflict = distinct.iter().enumerate().any(|(i, a)| {
+        distinct[i + 1..]
             .iter()
-            .any(|(b, _)| !subset(a, b) && !subset(b, a))
+            .any(|b| !subset(a, b) && !subset(b, a))
     });
     let mut actors = Tally::default();
     if conflict {

@@ -46,8 +46,7 @@ pub fn run(cli: &Cli, args: &ExtractArgs) -> Result<Status> {
     let pipeline = resources::pipeline(cli)?;
     let progress = Progress::new(cli.quiet, &args.input.paths);
     let mut tally = Tally::new(cli.quiet);
-    let stdout = std::io::stdout();
-    let mut writer = EventWriter::new(std::io::BufWriter::new(stdout.lock()), args.format)?;
+    let mut writer = EventWriter::new(crate::output::stdout(), args.format)?;
     stream(&pipeline, &pool, &args.input, &progress, &mut |item| {
         match item {
             Extracted::Document(doc, events) => {

@@ -8,8 +8,8 @@
 //!    transaction, with the stored incidents of their date range as the starting point.
 //! 3. The control timeline is recomputed from the territorial incidents and control reports.
 //!
-//! Killed at any moment, a re-run finds what is missing at each step and ends in the state an
-//! uninterrupted run reaches.
+//! Killed at any moment, or stopped by a write error (a full disk), a re-run finds what is
+//! missing at each step and ends in the state an uninterrupted run reaches.
 
 use std::collections::HashMap;
 
@@ -31,6 +31,9 @@ use crate::resources;
 
 /// Documents extracted in parallel at a time.
 const BATCH: usize = 128;
+/// A batch also ends when its texts reach this size, so long documents are not held 128 at a
+/// time (as in `extract`).
+const BATCH_BYTES: usize = super::extract::BATCH_BYTES;
 /// Days around the new records within which stored incidents may take part in fusion: the
 /// widest date window (a month either side) twice.
 const SEED_MARGIN_DAYS: i64 = 64;
@@ -55,11 +58,14 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
     let pipeline = resources::pipeline(cli)?;
     let shapes = shapes(&pipeline)?;
     let checker = ClaimChecker::new(&pipeline, &shapes);
-    let mut store = Store::open(&args.store.db)
-        .with_context(|| format!("opening the store {}", args.store.db.display()))?;
+    let mut store = Store::open(&args.store.db).context("opening the store")?;
+    if let Some(pages) = args.max_pages {
+        store.limit_pages(pages)?;
+    }
     let mut tally = Tally::new(cli.quiet);
     let mut counts = IngestCounts::default();
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH);
+    let mut batch_bytes = 0;
     let mut result: Result<()> = Ok(());
     let flush = |batch: &mut Vec<Document>,
                  tally: &mut Tally,
@@ -74,15 +80,7 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
                     tally.processed += 1;
                     counts.unchanged += 1;
                 }
-                Presence::Changed { stored_hash } => tally.skip(&Skipped {
-                    origin: doc.origin.clone(),
-                    doc_id: Some(doc.id.clone()),
-                    reason: format!(
-                        "already stored with other content (stored hash {}…); \
-                         a changed document needs a new id or a new store",
-                        &stored_hash[..12.min(stored_hash.len())]
-                    ),
-                }),
+                Presence::Changed { stored_hash } => tally.skip(&changed(&doc, &stored_hash)),
             }
         }
         let outputs: Vec<Result<(Extraction, Vec<Claim>), Skipped>> = fresh
@@ -121,6 +119,10 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
                 counts.stored += 1;
                 counts.events += extraction.events.len();
                 counts.claims += claims.len();
+            } else if let Presence::Changed { stored_hash } = store.presence(doc)? {
+                // The same id twice in one batch, with different texts: the first one stays.
+                tally.skip(&changed(doc, &stored_hash));
+                continue;
             } else {
                 counts.unchanged += 1;
             }
@@ -132,9 +134,13 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
         &args.input.paths,
         args.input.manifest.as_deref(),
         &mut |item: Result<Document, Skipped>| match item {
+            // After a write error the rest of the input is read and dropped, not held.
+            _ if result.is_err() => {}
             Ok(doc) => {
+                batch_bytes += doc.text.len();
                 batch.push(doc);
-                if batch.len() >= BATCH && result.is_ok() {
+                if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
+                    batch_bytes = 0;
                     result = flush(&mut batch, &mut tally, &mut counts, &mut store);
                 }
             }
@@ -167,6 +173,19 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
         );
     }
     Ok(tally.finish("events"))
+}
+
+/// Why a document whose id is stored with other text is skipped.
+fn changed(doc: &Document, stored_hash: &str) -> Skipped {
+    Skipped {
+        origin: doc.origin.clone(),
+        doc_id: Some(doc.id.clone()),
+        reason: format!(
+            "already stored with other content (stored hash {}…); \
+             a changed document needs a new id or a new store",
+            stored_hash.get(..12).unwrap_or(stored_hash)
+        ),
+    }
 }
 
 #[derive(Debug, Default)]

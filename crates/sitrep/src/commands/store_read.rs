@@ -27,7 +27,12 @@ fn open(db: &DbArgs) -> Result<Store> {
             db.db.display()
         );
     }
-    Store::open(&db.db).with_context(|| format!("opening the store {}", db.db.display()))
+    // A store the user may not write is still read, as it is (no schema upgrade).
+    match Store::open(&db.db) {
+        Err(sitrep_store::Error::ReadOnly { .. }) => Store::open_read_only(&db.db),
+        opened => opened,
+    }
+    .context("opening the store")
 }
 
 fn filter(f: &FilterArgs) -> Result<Filter> {
@@ -49,8 +54,8 @@ fn filter(f: &FilterArgs) -> Result<Filter> {
     })
 }
 
-fn stdout() -> BufWriter<std::io::StdoutLock<'static>> {
-    BufWriter::new(std::io::stdout().lock())
+fn stdout() -> BufWriter<crate::output::Stdout> {
+    crate::output::stdout()
 }
 
 pub fn events(cli: &Cli, args: &EventsArgs) -> Result<Status> {

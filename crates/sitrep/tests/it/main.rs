@@ -2,6 +2,7 @@
 
 mod bench;
 mod contract;
+mod faults;
 mod golden;
 mod inputs;
 mod seeds;
