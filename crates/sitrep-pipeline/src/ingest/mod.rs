@@ -30,6 +30,12 @@ pub use manifest::Manifest;
 /// For JSONL the limit applies per line, since each line is one document.
 pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
 
+/// Text read from one document (1 MiB, some 150,000 words; news reports are a few KiB).
+/// Extraction holds a few dozen bytes of working data per byte of text, so longer texts are
+/// cut here, at a line or sentence end, with a warning: memory stays bounded whatever the
+/// input, and every offset still points into `Document::text`.
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
 /// The input formats sitrep reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -100,7 +106,7 @@ pub fn read_document_bytes(
         Format::Jsonl => jsonl::read_all(origin, bytes, meta),
         Format::Feed => feed::read(origin, default_id, bytes, meta),
     };
-    batch.documents.iter_mut().for_each(mark_boilerplate);
+    batch.documents.iter_mut().for_each(finish_document);
     batch
 }
 
@@ -112,14 +118,43 @@ pub fn read_jsonl_line(
 ) -> Result<Option<Document>, Skipped> {
     let mut doc = jsonl::read_line(origin, line_no, line)?;
     if let Some(doc) = doc.as_mut() {
-        mark_boilerplate(doc);
+        finish_document(doc);
     }
     Ok(doc)
 }
 
-/// Boilerplate detection runs on every document, whatever its format.
-fn mark_boilerplate(doc: &mut Document) {
+/// Every document, whatever its format: text cut to [`MAX_TEXT_BYTES`], then boilerplate
+/// marked.
+fn finish_document(doc: &mut Document) {
+    limit_text(doc, MAX_TEXT_BYTES);
     doc.excluded = boilerplate_spans(&doc.text);
+}
+
+/// Cuts `doc.text` to at most `max` bytes, at the last line end (or else sentence end, or
+/// else character boundary) of the last 64 KiB before the limit, and says so in a warning.
+/// Given toponym spans past the cut are dropped.
+pub fn limit_text(doc: &mut Document, max: usize) {
+    let len = doc.text.len();
+    if len <= max {
+        return;
+    }
+    let hard = doc.text.floor_char_boundary(max);
+    let window = doc.text.floor_char_boundary(hard.saturating_sub(64 * 1024));
+    let tail = &doc.text[window..hard];
+    let cut = tail
+        .rfind('\n')
+        .map(|i| window + i + 1)
+        .or_else(|| tail.rfind(". ").map(|i| window + i + 1))
+        .unwrap_or(hard);
+    doc.text.truncate(cut);
+    doc.text.shrink_to_fit();
+    if let Some(spans) = doc.given_toponyms.as_mut() {
+        spans.retain(|s| s.end <= cut);
+    }
+    doc.warnings.push(format!(
+        "text is {len} bytes; only the first {cut} are read (at most {} MiB of one document)",
+        max / (1024 * 1024)
+    ));
 }
 
 fn too_large(origin: &str, doc_id: Option<String>, len: usize) -> Skipped {
@@ -174,6 +209,39 @@ fn fill_from_meta(doc: &mut Document, meta: Option<&DocMeta>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_texts_are_cut_at_a_line_end_with_a_warning() {
+        let line = "Gunmen attacked a checkpoint near Ramadi. ".repeat(40) + "\n";
+        let text = line.repeat(200);
+        let mut doc = Document {
+            id: "long".into(),
+            text: text.clone(),
+            given_toponyms: Some(vec![
+                sitrep_model::Span::new(0, 6),
+                sitrep_model::Span::new(300_000, 300_006),
+            ]),
+            ..Document::default()
+        };
+        limit_text(&mut doc, 100_000);
+        assert!(doc.text.len() <= 100_000 && doc.text.len() > 90_000);
+        assert!(doc.text.ends_with('\n') && text.starts_with(&doc.text));
+        assert_eq!(doc.given_toponyms.as_ref().map(Vec::len), Some(1));
+        assert_eq!(doc.warnings.len(), 1, "{:?}", doc.warnings);
+        // One line without breaks: cut after a sentence; multibyte text: on a char boundary.
+        let mut doc = Document {
+            text: "Qā'im fell".repeat(20_000),
+            ..Document::default()
+        };
+        limit_text(&mut doc, 50_001);
+        assert!(doc.text.len() <= 50_001 && doc.text.is_char_boundary(doc.text.len()));
+        let mut short = Document {
+            text: "Qaim fell.".into(),
+            ..Document::default()
+        };
+        limit_text(&mut short, 100);
+        assert!(short.warnings.is_empty() && short.text == "Qaim fell.");
+    }
 
     #[test]
     fn format_from_path() {

@@ -18,6 +18,8 @@
 
 mod read;
 pub mod schema;
+#[cfg(test)]
+mod tests;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -98,11 +100,13 @@ pub fn with_database(url: &str, name: &str) -> String {
 pub fn create_database(url: &str, name: &str) -> Result<String> {
     let shown = redact(url);
     let mut c = Client::connect(url, NoTls).map_err(pg_err(&shown))?;
-    c.batch_execute(&format!(
-        "DROP DATABASE IF EXISTS {0} WITH (FORCE); CREATE DATABASE {0}",
-        quote_ident(name)
-    ))
-    .map_err(pg_err(&shown))?;
+    // Two statements, two calls: neither may run inside a transaction, and a batch of
+    // several is one implicit transaction.
+    let quoted = quote_ident(name);
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+        .map_err(pg_err(&shown))?;
+    c.batch_execute(&format!("CREATE DATABASE {quoted}"))
+        .map_err(pg_err(&shown))?;
     Ok(with_database(url, name))
 }
 

@@ -4,6 +4,8 @@ mod bench;
 mod contract;
 mod golden;
 mod inputs;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod seeds;
 mod store;
 
