@@ -26,9 +26,14 @@ pub use boilerplate::boilerplate_spans;
 pub use decode::decode_text;
 pub use manifest::Manifest;
 
-/// Inputs larger than this are skipped rather than held in memory (64 MiB).
+/// Inputs larger than this are skipped rather than held in memory (32 MiB).
 /// For JSONL the limit applies per line, since each line is one document.
-pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_DOCUMENT_BYTES: usize = 32 * 1024 * 1024;
+
+/// Markup (HTML files, feeds, a JSONL line's `html`) costs its parser several times its size,
+/// so it has a lower limit (16 MiB): with it, reading the largest input and extracting
+/// others at the same time stays within a few hundred MB.
+pub const MAX_MARKUP_BYTES: usize = 16 * 1024 * 1024;
 
 /// Text read from one document (1 MiB, some 150,000 words; news reports are a few KiB).
 /// Extraction holds a few dozen bytes of working data per byte of text, so longer texts are
@@ -91,13 +96,17 @@ pub fn read_document_bytes(
     format: Format,
     meta: Option<&DocMeta>,
 ) -> Batch {
-    if format != Format::Jsonl && bytes.len() > MAX_DOCUMENT_BYTES {
+    let limit = match format {
+        Format::Html | Format::Feed => MAX_MARKUP_BYTES,
+        Format::Text | Format::Jsonl => MAX_DOCUMENT_BYTES,
+    };
+    if format != Format::Jsonl && bytes.len() > limit {
         let doc_id = meta
             .and_then(|m| m.id.clone())
             .unwrap_or_else(|| default_id.to_owned());
         return Batch {
             documents: Vec::new(),
-            skipped: vec![too_large(origin, Some(doc_id), bytes.len())],
+            skipped: vec![too_large(origin, Some(doc_id), bytes.len(), limit)],
         };
     }
     let mut batch = match format {
@@ -130,37 +139,49 @@ fn finish_document(doc: &mut Document) {
     doc.excluded = boilerplate_spans(&doc.text);
 }
 
-/// Cuts `doc.text` to at most `max` bytes, at the last line end (or else sentence end, or
-/// else character boundary) of the last 64 KiB before the limit, and says so in a warning.
-/// Given toponym spans past the cut are dropped.
+/// Cuts `doc.text` to at most `max` bytes (see [`text_limit`]), with a warning. Given
+/// toponym spans past the cut are dropped.
 pub fn limit_text(doc: &mut Document, max: usize) {
     let len = doc.text.len();
-    if len <= max {
+    let cut = text_limit(&doc.text, max);
+    if cut == len {
         return;
     }
-    let hard = doc.text.floor_char_boundary(max);
-    let window = doc.text.floor_char_boundary(hard.saturating_sub(64 * 1024));
-    let tail = &doc.text[window..hard];
-    let cut = tail
-        .rfind('\n')
-        .map(|i| window + i + 1)
-        .or_else(|| tail.rfind(". ").map(|i| window + i + 1))
-        .unwrap_or(hard);
     doc.text.truncate(cut);
     doc.text.shrink_to_fit();
     if let Some(spans) = doc.given_toponyms.as_mut() {
         spans.retain(|s| s.end <= cut);
     }
-    doc.warnings.push(format!(
-        "text is {len} bytes; only the first {cut} are read (at most {} MiB of one document)",
-        max / (1024 * 1024)
-    ));
+    doc.warnings.push(limit_warning(len, cut, max));
 }
 
-fn too_large(origin: &str, doc_id: Option<String>, len: usize) -> Skipped {
+/// Where a text longer than `max` bytes is cut: at the last line end of the last 64 KiB
+/// before the limit, or else the last sentence end there, or else a character boundary.
+/// `text.len()` when it fits.
+pub(crate) fn text_limit(text: &str, max: usize) -> usize {
+    if text.len() <= max {
+        return text.len();
+    }
+    let hard = text.floor_char_boundary(max);
+    let window = text.floor_char_boundary(hard.saturating_sub(64 * 1024));
+    let tail = &text[window..hard];
+    tail.rfind('\n')
+        .map(|i| window + i + 1)
+        .or_else(|| tail.rfind(". ").map(|i| window + i + 1))
+        .unwrap_or(hard)
+}
+
+pub(crate) fn limit_warning(len: usize, cut: usize, max: usize) -> String {
+    format!(
+        "text is {len} bytes; only the first {cut} are read (at most {} MiB of one document)",
+        max / (1024 * 1024)
+    )
+}
+
+fn too_large(origin: &str, doc_id: Option<String>, len: usize, limit: usize) -> Skipped {
     let reason = format!(
         "too large: {len} bytes (limit {} MiB)",
-        MAX_DOCUMENT_BYTES / (1024 * 1024)
+        limit / (1024 * 1024)
     );
     Skipped {
         origin: origin.to_owned(),
