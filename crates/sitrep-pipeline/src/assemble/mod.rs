@@ -105,9 +105,6 @@ const ACTOR_COUNTRY_VOTE: f64 = 0.5;
 /// Weight of the classifier's reading of the report's opening when ranking its events.
 const MAIN_TYPE_WEIGHT: f64 = 3.0;
 
-/// The classifier decides a short report's main event type when this sure of it.
-const MAIN_TYPE_MIN_PROBABILITY: f32 = 0.8;
-
 /// The classifier alone codes a report only when this sure of its event type.
 const FALLBACK_MIN_PROBABILITY: f32 = 0.5;
 
@@ -288,19 +285,14 @@ impl<'a> Assembler<'a> {
         for c in &mut candidates {
             self.complete(c, doc, focus, doc_country);
         }
-        // The classifier reads a short report whole (as it was trained), a long one's opening.
-        let short = sentences.len() <= LONG_REPORT_SENTENCES;
         let opening = sentences
             .iter()
-            .take(if short { sentences.len() } else { 2 })
+            .take(2)
             .fold(None::<Span>, |acc, s| Some(acc.map_or(*s, |a| a.cover(*s))));
         let doc_types = match (self.classifier, opening) {
             (Some(clf), Some(o)) => clf.type_probabilities(o.slice(&doc.text)),
             _ => Vec::new(),
         };
-        if short && let (Some(clf), Some(o)) = (self.classifier, opening) {
-            self.align_main_type(&mut candidates, clf, o.slice(&doc.text), &doc_types, &ctx);
-        }
         let events = self.finish(doc, candidates, &doc_types);
         let control = control
             .into_iter()
@@ -706,66 +698,6 @@ impl<'a> Assembler<'a> {
             confidence: 0.4 * f64::from(p),
             placeholder: false,
         })
-    }
-
-    /// In a short report (the notes the classifier learned from), a confident reading of the
-    /// whole report's event type decides the main event: the candidate of that type if there
-    /// is one, else the most salient candidate recoded to that type's likeliest sub-type.
-    fn align_main_type(
-        &self,
-        candidates: &mut [Candidate],
-        clf: &EventClassifier,
-        text: &str,
-        doc_types: &[(EventType, f32)],
-        ctx: &ActorContext<'_>,
-    ) {
-        let Some(&(t, p)) = doc_types.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
-            return;
-        };
-        if p < MAIN_TYPE_MIN_PROBABILITY {
-            return;
-        }
-        let acled = |c: &Candidate| !c.placeholder && c.coding.sub_event_type.is_some();
-        let Some(main) = candidates
-            .iter()
-            .filter(|c| acled(c))
-            .max_by(|a, b| salience(a).total_cmp(&salience(b)))
-        else {
-            return;
-        };
-        if main.coding.event_type() == Some(t)
-            || candidates
-                .iter()
-                .any(|c| acled(c) && c.coding.event_type() == Some(t))
-        {
-            return; // the ranking (which weighs the same probabilities) picks it
-        }
-        let Some((sub, _)) = clf
-            .scores(text)
-            .into_iter()
-            .find(|(s, _)| s.event_type() == t)
-        else {
-            return;
-        };
-        let Some(main) = candidates
-            .iter_mut()
-            .filter(|c| acled(c))
-            .max_by(|a, b| salience(a).total_cmp(&salience(b)))
-        else {
-            return;
-        };
-        main.coding = Coding {
-            sub_event_type: Some(sub),
-            plover: None,
-        };
-        main.frame = coding::frame_of(sub);
-        let compose = |role| Some(self.actors.compose(role, ctx.country, ctx.date));
-        match t {
-            EventType::Protests => main.actor1 = compose(Role::Protesters),
-            EventType::Riots => main.actor1 = compose(Role::Rioters),
-            EventType::ViolenceAgainstCivilians => main.actor2 = compose(Role::Civilians),
-            _ => {}
-        }
     }
 
     /// The classifier's reading of the sentence (and the one after it), with the rules'
