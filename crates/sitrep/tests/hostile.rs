@@ -139,7 +139,7 @@ fn hostile_corpus_is_accounted_for() {
     for reason in [
         "symbolic link loop",
         "Too many levels of symbolic links",
-        "over the 67108864-byte limit",
+        "-byte limit for one document",
         "binary content",
         "truncated JSON",
         "malformed feed",
