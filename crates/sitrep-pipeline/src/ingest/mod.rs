@@ -322,14 +322,21 @@ mod tests {
         );
     }
 
+    /// A 30 MB single line is read (under the input limit), its text cut to
+    /// `MAX_TEXT_BYTES` with a warning; 50 MB is over the limit and skipped unread.
     #[test]
-    fn fifty_megabyte_single_line_text_is_read() {
-        let bytes = "Qaim fell to ISIS militants on Saturday "
-            .repeat(1_250_000)
-            .into_bytes();
-        assert!(bytes.len() >= 50_000_000);
+    fn huge_single_line_texts_are_cut_or_skipped() {
+        let line = "Qaim fell to ISIS militants on Saturday. ";
+        let bytes = line.repeat(30_000_000 / line.len()).into_bytes();
         let batch = read_document_bytes("big.txt", "big", &bytes, Format::Text, None);
-        assert_eq!(batch.documents[0].text.len(), bytes.len());
+        let doc = &batch.documents[0];
+        assert!(doc.text.len() <= MAX_TEXT_BYTES && doc.text.len() > MAX_TEXT_BYTES - 64);
+        assert!(doc.text.ends_with('.'), "cut after a sentence");
+        assert_eq!(doc.warnings.len(), 1, "{:?}", doc.warnings);
+        let bytes = line.repeat(50_000_000 / line.len()).into_bytes();
+        let batch = read_document_bytes("big.txt", "big", &bytes, Format::Text, None);
+        assert!(batch.documents.is_empty());
+        assert!(batch.skipped[0].reason.starts_with("too large"));
     }
 
     /// The non-blank lines of a document that overlap an excluded span.
