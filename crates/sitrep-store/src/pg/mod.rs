@@ -58,11 +58,6 @@ impl std::fmt::Debug for PgStore {
     }
 }
 
-/// Whether `db` names a PostgreSQL store rather than a SQLite file.
-pub fn is_postgres_url(db: &str) -> bool {
-    db.starts_with("postgres://") || db.starts_with("postgresql://")
-}
-
 /// `url` with its password replaced by `***`.
 pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {

@@ -38,8 +38,8 @@ fn open(db: &DbArgs) -> Result<Box<dyn Backend>> {
 
 #[cfg(feature = "postgres")]
 fn open_postgres(url: &str) -> Result<Box<dyn Backend>> {
-    let store = sitrep_store::pg::PgStore::connect(url)
-        .with_context(|| format!("opening the store {}", sitrep_store::pg::redact(url)))?;
+    // The store's errors name the URL (without its password) already.
+    let store = sitrep_store::pg::PgStore::connect(url).context("opening the PostgreSQL store")?;
     Ok(Box::new(store))
 }
 

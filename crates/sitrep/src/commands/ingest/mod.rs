@@ -177,7 +177,7 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
 /// The `--db` value when it names a PostgreSQL server rather than a SQLite file.
 pub(crate) fn postgres_url(db: &Path) -> Option<String> {
     let s = db.to_str()?;
-    (s.starts_with("postgres://") || s.starts_with("postgresql://")).then(|| s.to_string())
+    sitrep_store::is_postgres_url(s).then(|| s.to_string())
 }
 
 /// Why a document stored under its id with other content is not ingested.

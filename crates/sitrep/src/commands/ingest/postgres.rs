@@ -43,7 +43,8 @@ pub fn run(cli: &Cli, args: &IngestArgs, url: &str) -> Result<Status> {
     let pipeline = resources::pipeline(cli)?;
     let shapes = shapes(&pipeline)?;
     let checker = ClaimChecker::new(&pipeline, &shapes);
-    let mut store = PgStore::connect(url).with_context(|| format!("opening the store {shown}"))?;
+    // The store's errors name the URL (without its password) already.
+    let mut store = PgStore::connect(url).context("opening the PostgreSQL store")?;
     let mut tally = Tally::new(cli.quiet);
     let (mut queued, mut unchanged) = (0usize, 0usize);
 
