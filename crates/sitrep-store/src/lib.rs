@@ -350,6 +350,11 @@ fn json_err(path: &Path, what: &'static str) -> impl Fn(serde_json::Error) -> Er
     }
 }
 
+/// Whether `db` names a PostgreSQL store (feature `postgres`) rather than a SQLite file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
 /// Days from the common era, the integer the store indexes dates by.
 pub fn day_number(d: chrono::NaiveDate) -> i64 {
     i64::from(chrono::Datelike::num_days_from_ce(&d))

@@ -66,7 +66,8 @@ pub enum Command {
 /// The store.
 #[derive(Debug, Args, Clone)]
 pub struct DbArgs {
-    /// SQLite file (created when missing).
+    /// SQLite file (created when missing), or a PostgreSQL URL `postgres://user:pass@host/db`
+    /// (needs a build with `--features postgres`).
     #[arg(
         long,
         value_name = "FILE",

@@ -273,6 +273,8 @@ fn read_jsonl_stream(
     let mut line_no = 0;
     loop {
         line.clear();
+        // A long line's buffer is not kept for the short ones after it.
+        line.shrink_to(1 << 20);
         line_no += 1;
         match read_line_capped(&mut reader, &mut line, MAX_DOCUMENT_BYTES) {
             Ok(LineRead::Eof) => break,

@@ -140,7 +140,7 @@ fn assert_accounted_for(expected: &serde_json::Value, stderr: &str) -> (usize, u
     for reason in [
         "symbolic link loop",
         "Too many levels of symbolic links",
-        "over the 67108864-byte limit",
+        "-byte limit for one document",
         "binary content",
         "truncated JSON",
         "malformed feed",

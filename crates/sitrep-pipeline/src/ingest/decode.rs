@@ -19,7 +19,8 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, Option<String>), String> {
     } else {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         check_not_binary(bytes)?;
-        decode_utf8(bytes)
+        let (text, warning) = decode_utf8(bytes);
+        (text.into_owned(), warning)
     };
     if text.trim().is_empty() {
         return Err(if text.is_empty() {
@@ -69,9 +70,10 @@ fn decode_utf16(bytes: &[u8], encoding: &'static Encoding) -> (String, Option<St
 }
 
 /// UTF-8, repairing invalid sequences with U+FFFD and counting the bytes replaced.
-pub(super) fn decode_utf8(bytes: &[u8]) -> (String, Option<String>) {
+pub(super) fn decode_utf8(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<String>) {
+    // Valid UTF-8 is borrowed: a JSONL line of many MB is not copied to be parsed.
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return (text.to_owned(), None);
+        return (text.into(), None);
     }
     let mut text = String::with_capacity(bytes.len() + 16);
     let mut replaced = 0;
@@ -83,7 +85,7 @@ pub(super) fn decode_utf8(bytes: &[u8]) -> (String, Option<String>) {
         }
     }
     (
-        text,
+        text.into(),
         Some(format!("invalid UTF-8 repaired: {replaced} bytes replaced")),
     )
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use sitrep_model::{Document, Skipped, Span};
 
 use super::{
-    Batch, DocMeta, MAX_DOCUMENT_BYTES,
+    Batch, DocMeta, MAX_DOCUMENT_BYTES, MAX_MARKUP_BYTES,
     decode::{check_not_binary, decode_utf8},
     fill_from_meta, html, too_large,
 };
@@ -99,7 +99,7 @@ pub(super) fn read_line(
 ) -> Result<Option<Document>, Skipped> {
     let origin = format!("{origin}:{line_no}");
     if line.len() > MAX_DOCUMENT_BYTES {
-        return Err(too_large(&origin, None, line.len()));
+        return Err(too_large(&origin, None, line.len(), MAX_DOCUMENT_BYTES));
     }
     let (line, utf8_warning) = decode_utf8(line);
     let line = line.trim_start_matches('\u{feff}').trim();
@@ -124,6 +124,14 @@ fn from_object(
     };
     doc.warnings.extend(utf8_warning);
     match read_text(object) {
+        Ok(Body::Html(markup)) if markup.len() > MAX_MARKUP_BYTES => {
+            return Err(too_large(
+                &doc.origin,
+                Some(doc.id),
+                markup.len(),
+                MAX_MARKUP_BYTES,
+            ));
+        }
         Ok(body) => set_body(&mut doc, body),
         Err(reason) => return Err(skipped(&doc.origin, Some(doc.id), reason)),
     }
@@ -209,7 +217,15 @@ fn read_text(object: &Map<String, Value>) -> Result<Body<'_>, String> {
 
 fn set_body(doc: &mut Document, body: Body<'_>) {
     match body {
-        Body::Text(text) => doc.text = text.to_owned(),
+        // Only the part that will be read is copied (a huge line is cut here, not later).
+        Body::Text(text) => {
+            let cut = super::text_limit(text, super::MAX_TEXT_BYTES);
+            doc.text = text[..cut].to_owned();
+            if cut < text.len() {
+                doc.warnings
+                    .push(super::limit_warning(text.len(), cut, super::MAX_TEXT_BYTES));
+            }
+        }
         Body::Html(markup) => {
             let page = html::extract_page(markup);
             doc.text = page.text;

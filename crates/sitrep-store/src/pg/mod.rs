@@ -18,6 +18,8 @@
 
 mod read;
 pub mod schema;
+#[cfg(test)]
+mod tests;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -54,11 +56,6 @@ impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgStore").field("url", &self.url).finish()
     }
-}
-
-/// Whether `db` names a PostgreSQL store rather than a SQLite file.
-pub fn is_postgres_url(db: &str) -> bool {
-    db.starts_with("postgres://") || db.starts_with("postgresql://")
 }
 
 /// `url` with its password replaced by `***`.
@@ -98,11 +95,13 @@ pub fn with_database(url: &str, name: &str) -> String {
 pub fn create_database(url: &str, name: &str) -> Result<String> {
     let shown = redact(url);
     let mut c = Client::connect(url, NoTls).map_err(pg_err(&shown))?;
-    c.batch_execute(&format!(
-        "DROP DATABASE IF EXISTS {0} WITH (FORCE); CREATE DATABASE {0}",
-        quote_ident(name)
-    ))
-    .map_err(pg_err(&shown))?;
+    // Two statements, two calls: neither may run inside a transaction, and a batch of
+    // several is one implicit transaction.
+    let quoted = quote_ident(name);
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+        .map_err(pg_err(&shown))?;
+    c.batch_execute(&format!("CREATE DATABASE {quoted}"))
+        .map_err(pg_err(&shown))?;
     Ok(with_database(url, name))
 }
 

@@ -14,6 +14,12 @@ const MIN_TOKEN: usize = 16;
 
 pub fn run(_cli: &Cli, args: &ServeArgs) -> Result<Status> {
     let db = &args.store.db;
+    if super::ingest::postgres_url(db).is_some() {
+        bail!(
+            "sitrep serve reads a SQLite store only; the read commands (events, incidents, \
+             control, claims, export) take a PostgreSQL --db"
+        );
+    }
     if !db.is_file() {
         bail!(
             "no store at {} (create one with `sitrep ingest PATH --db {}`)",

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use sitrep_model::{Claim, ControlPeriod, EventRecord, Incident};
-use sitrep_store::{Filter, IncidentDetail, Store, StoredEvent, StoredIncident};
+use sitrep_store::{Backend, Filter, IncidentDetail, Store, StoredEvent, StoredIncident};
 
 use crate::cli::{
     ClaimsArgs, Cli, ControlArgs, DbArgs, EventFormat, EventsArgs, ExportArgs, FilterArgs,
@@ -19,7 +19,11 @@ use crate::report::Status;
 
 type SinkError = Box<dyn std::error::Error + Send + Sync>;
 
-fn open(db: &DbArgs) -> Result<Store> {
+/// The store `--db` names: a SQLite file, or a PostgreSQL server (feature `postgres`).
+fn open(db: &DbArgs) -> Result<Box<dyn Backend>> {
+    if let Some(url) = super::ingest::postgres_url(&db.db) {
+        return open_postgres(&url);
+    }
     if !db.db.is_file() {
         bail!(
             "no store at {} (create one with `sitrep ingest PATH --db {}`)",
@@ -28,11 +32,27 @@ fn open(db: &DbArgs) -> Result<Store> {
         );
     }
     // A store the user may not write is still read, as it is (no schema upgrade).
-    match Store::open(&db.db) {
+    let store = match Store::open(&db.db) {
         Err(sitrep_store::Error::ReadOnly { .. }) => Store::open_read_only(&db.db),
         opened => opened,
     }
-    .context("opening the store")
+    .context("opening the store")?;
+    Ok(Box::new(store))
+}
+
+#[cfg(feature = "postgres")]
+fn open_postgres(url: &str) -> Result<Box<dyn Backend>> {
+    // The store's errors name the URL (without its password) already.
+    let store = sitrep_store::pg::PgStore::connect(url).context("opening the PostgreSQL store")?;
+    Ok(Box::new(store))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn open_postgres(_url: &str) -> Result<Box<dyn Backend>> {
+    bail!(
+        "this sitrep was built without PostgreSQL support; \
+         rebuild it with `cargo build --release --features postgres` to use --db postgres://…"
+    )
 }
 
 fn filter(f: &FilterArgs) -> Result<Filter> {
@@ -60,13 +80,18 @@ fn stdout() -> BufWriter<crate::output::Stdout> {
 
 pub fn events(cli: &Cli, args: &EventsArgs) -> Result<Status> {
     let store = open(&args.store)?;
-    let n = write_events(&store, &filter(&args.filter)?, args.format, stdout())?;
+    let n = write_events(
+        store.as_ref(),
+        &filter(&args.filter)?,
+        args.format,
+        stdout(),
+    )?;
     note(cli, n, "events");
     Ok(Status::Ok)
 }
 
 pub(crate) fn write_events(
-    store: &Store,
+    store: &dyn Backend,
     f: &Filter,
     format: EventFormat,
     out: impl Write,
@@ -91,14 +116,19 @@ pub fn incidents(cli: &Cli, args: &IncidentsArgs) -> Result<Status> {
     let store = open(&args.store)?;
     if let Some(id) = &args.explain {
         let Some(detail) = store.incident_detail(id)? else {
-            bail!("no incident {id} in {}", args.store.db.display());
+            bail!("no incident {id} in {}", store.location());
         };
         let mut out = stdout();
         out.write_all(explain(&detail).as_bytes())?;
         out.flush()?;
         return Ok(Status::Ok);
     }
-    let n = write_incidents(&store, &filter(&args.filter)?, args.format, stdout())?;
+    let n = write_incidents(
+        store.as_ref(),
+        &filter(&args.filter)?,
+        args.format,
+        stdout(),
+    )?;
     note(cli, n, "incidents");
     Ok(Status::Ok)
 }
@@ -113,7 +143,7 @@ const INCIDENT_COLUMNS: &[&str] = &[
 ];
 
 pub(crate) fn write_incidents(
-    store: &Store,
+    store: &dyn Backend,
     f: &Filter,
     format: EventFormat,
     out: impl Write,
@@ -470,8 +500,18 @@ pub fn export(cli: &Cli, args: &ExportArgs) -> Result<Status> {
         ("csv", EventFormat::Csv),
         ("geojson", EventFormat::Geojson),
     ] {
-        write_events(&store, &all, format, create(&format!("events.{ext}"))?)?;
-        write_incidents(&store, &all, format, create(&format!("incidents.{ext}"))?)?;
+        write_events(
+            store.as_ref(),
+            &all,
+            format,
+            create(&format!("events.{ext}"))?,
+        )?;
+        write_incidents(
+            store.as_ref(),
+            &all,
+            format,
+            create(&format!("incidents.{ext}"))?,
+        )?;
         let periods = store.control_periods(None, None)?;
         write_control(&periods, format, create(&format!("control.{ext}"))?)?;
     }

@@ -111,7 +111,7 @@ const FLOORS: Floors = Floors {
     acled_sub_event_type: 0.80,
     acled_fatalities_band: 0.89,
     acled_acc161: 0.63,
-    lgl_acc161: 0.78,
+    lgl_acc161: 0.81,
     gwn_acc161: 0.83,
     case_weighted_f1: 0.40,
 };

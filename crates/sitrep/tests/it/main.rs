@@ -5,6 +5,8 @@ mod contract;
 mod faults;
 mod golden;
 mod inputs;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod seeds;
 mod store;
 

@@ -11,7 +11,10 @@
 //! Killed at any moment, or stopped by a write error (a full disk), a re-run finds what is
 //! missing at each step and ends in the state an uninterrupted run reaches.
 
+mod postgres;
+
 use std::collections::HashMap;
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -22,7 +25,7 @@ use sitrep_pipeline::assemble::Extraction;
 use sitrep_pipeline::claims::{ClaimChecker, Shapes};
 use sitrep_pipeline::control;
 use sitrep_pipeline::fuse::{self, Assignment, FuseConfig, Incidents};
-use sitrep_store::{DocumentBundle, Join, Presence, Store, day_number};
+use sitrep_store::{Backend, DocumentBundle, Join, Presence, Store, day_number};
 
 use crate::cli::{Cli, IngestArgs};
 use crate::input::read_inputs;
@@ -42,10 +45,28 @@ const SEED_MARGIN_DAYS: i64 = 64;
 pub fn shapes(pipeline: &Pipeline) -> Result<Shapes> {
     Shapes::new(
         &pipeline.gazetteer,
-        include_str!("../../../../data/gazetteer/countries-50m.topojson"),
-        include_str!("../../../../data/gazetteer/admin1.topojson"),
+        include_str!("../../../../../data/gazetteer/countries-50m.topojson"),
+        include_str!("../../../../../data/gazetteer/admin1.topojson"),
     )
     .context("reading the bundled country and province outlines")
+}
+
+/// Everything one document yields in the store: its extraction (events, control statements,
+/// including those extraction alone misses) and its checked claims. A panic skips the document.
+pub(crate) fn extract_one(
+    pipeline: &Pipeline,
+    checker: &ClaimChecker<'_>,
+    d: &Document,
+) -> Result<(Extraction, Vec<Claim>), Skipped> {
+    crate::guard::per_document(d, || {
+        let mut x = pipeline.extract(d);
+        // One geoparse for the claims and the control statements extraction misses.
+        let sentences = control::readable_sentences(d);
+        let mentions = pipeline.geocoder().mentions(d, &sentences);
+        let more = control::statements_with(pipeline, d, &sentences, &mentions, &x.control);
+        x.control.extend(more);
+        (x, checker.check_with(d, &sentences, &mentions))
+    })
 }
 
 pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
@@ -54,6 +75,9 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
             .num_threads(n.max(1))
             .build_global()
             .ok();
+    }
+    if let Some(url) = postgres_url(&args.store.db) {
+        return postgres::run(cli, args, &url);
     }
     let pipeline = resources::pipeline(cli)?;
     let shapes = shapes(&pipeline)?;
@@ -85,18 +109,7 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
         }
         let outputs: Vec<Result<(Extraction, Vec<Claim>), Skipped>> = fresh
             .par_iter()
-            .map(|d| {
-                crate::guard::per_document(d, || {
-                    let mut x = pipeline.extract(d);
-                    // One geoparse for the claims and the control statements extraction misses.
-                    let sentences = control::readable_sentences(d);
-                    let mentions = pipeline.geocoder().mentions(d, &sentences);
-                    let more =
-                        control::statements_with(&pipeline, d, &sentences, &mentions, &x.control);
-                    x.control.extend(more);
-                    (x, checker.check_with(d, &sentences, &mentions))
-                })
-            })
+            .map(|d| extract_one(&pipeline, &checker, d))
             .collect();
         for (doc, output) in fresh.iter().zip(outputs) {
             let (extraction, claims) = match output {
@@ -175,6 +188,12 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Status> {
     Ok(tally.finish("events"))
 }
 
+/// The `--db` value when it names a PostgreSQL server rather than a SQLite file.
+pub(crate) fn postgres_url(db: &Path) -> Option<String> {
+    let s = db.to_str()?;
+    sitrep_store::is_postgres_url(s).then(|| s.to_string())
+}
+
 /// Why a document whose id is stored with other text is skipped.
 fn changed(doc: &Document, stored_hash: &str) -> Skipped {
     Skipped {
@@ -203,7 +222,7 @@ pub struct FuseCounts {
 }
 
 /// Fuses every stored event that is not in an incident yet, in ingest order.
-pub fn fuse_pending(store: &mut Store, cfg: &FuseConfig, chunk: usize) -> Result<FuseCounts> {
+pub fn fuse_pending(store: &mut dyn Backend, cfg: &FuseConfig, chunk: usize) -> Result<FuseCounts> {
     let mut counts = FuseCounts::default();
     loop {
         let pending = store.pending_documents(chunk.max(1))?;
@@ -267,7 +286,7 @@ fn explanation(a: &Assignment, cfg: &FuseConfig) -> serde_json::Value {
 }
 
 /// Recomputes the control timeline; returns the number of periods.
-pub fn update_control(store: &mut Store) -> Result<usize> {
+pub fn update_control(store: &mut dyn Backend) -> Result<usize> {
     let incidents = store.territorial_incidents()?;
     let reports = store.control_reports()?;
     let periods = control::timeline(&incidents, &reports);
