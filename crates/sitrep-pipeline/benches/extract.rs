@@ -13,10 +13,8 @@ use std::sync::OnceLock;
 
 use sitrep_gazetteer::{Builder, Gazetteer};
 use sitrep_model::Document;
-use sitrep_pipeline::actors::ActorSources;
-use sitrep_pipeline::geocode::{Lexicon, LexiconSources};
 use sitrep_pipeline::ingest::{self, Format};
-use sitrep_pipeline::{Pipeline, PipelineSources};
+use sitrep_pipeline::{Pipeline, bundled};
 
 fn main() {
     divan::main();
@@ -75,32 +73,11 @@ fn pipeline() -> &'static Pipeline {
     static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
     PIPELINE.get_or_init(|| {
         let g = Gazetteer::from_bytes(gazetteer_bytes()).expect("the gazetteer loads");
-        let lexicon = Lexicon::new(LexiconSources {
-            common_words: data!("lexicon/common_words.txt"),
-            person_titles: data!("lexicon/person_titles.txt"),
-            org_heads: data!("lexicon/org_heads.txt"),
-            place_heads: data!("lexicon/place_heads.txt"),
-            media: data!("lexicon/media.txt"),
-            not_places: data!("lexicon/not_places.txt"),
-            first_names: data!("lexicon/first_names.txt"),
-        });
         let types = gunzip(include_bytes!("../../../data/model/event_type.tsv.gz"));
         let subs = gunzip(include_bytes!("../../../data/model/sub_event_type.tsv.gz"));
         let plover = gunzip(include_bytes!("../../../data/model/plover.tsv.gz"));
-        let sources = PipelineSources {
-            actors: ActorSources {
-                state_forces: data!("actors/state_forces.tsv"),
-                groups: data!("actors/groups.tsv"),
-                generic: data!("actors/generic.tsv"),
-                state_aliases: data!("actors/state_aliases.tsv"),
-                ethnic_groups: data!("actors/ethnic_groups.tsv"),
-            },
-            triggers: data!("triggers/triggers.tsv"),
-            demonyms: data!("gazetteer/demonyms.tsv"),
-            classifier: Some((&types, &subs)),
-            plover: Some(&plover),
-        };
-        Pipeline::new(g, lexicon, sources).expect("the bundled dictionaries are valid")
+        let sources = bundled::sources(Some((&types, &subs)), Some(&plover));
+        Pipeline::new(g, bundled::lexicon(), sources).expect("the bundled dictionaries are valid")
     })
 }
 

@@ -11,6 +11,7 @@
 
 pub mod actors;
 pub mod assemble;
+pub mod bundled;
 pub mod claims;
 pub mod classify;
 pub mod control;

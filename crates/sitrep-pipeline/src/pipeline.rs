@@ -74,8 +74,7 @@ impl Pipeline {
             },
             resolve: ResolveConfig::default(),
             gazetteer,
-            // Community names are actors first: the geoparser needs them too.
-            lexicon: lexicon.with_identities(src.actors.ethnic_groups),
+            lexicon,
         })
     }
 

@@ -12,22 +12,13 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use sitrep_gazetteer::{Builder, Gazetteer};
 use sitrep_model::{Document, Span};
-use sitrep_pipeline::actors::ActorSources;
 use sitrep_pipeline::dates::DateReader;
-use sitrep_pipeline::geocode::{Lexicon, LexiconSources};
 use sitrep_pipeline::ingest::{self, Format};
 use sitrep_pipeline::quantities::find_casualties;
 use sitrep_pipeline::sentences::{self, MAX_SENTENCE_BYTES};
 use sitrep_pipeline::tokens::tokenize;
-use sitrep_pipeline::{Pipeline, PipelineSources};
-
-macro_rules! data {
-    ($path:literal) => {
-        include_str!(concat!("../../../data/", $path))
-    };
-}
+use sitrep_pipeline::{Pipeline, bundled};
 
 /// GeoNames rows (19 columns) for the towns the fragments name.
 const TOWNS: &str = "\
@@ -38,51 +29,10 @@ const TOWNS: &str = "\
 98530\tFallujah\tFallujah\tFalluja\t33.35\t43.78\tP\tPPL\tIQ\t\t01\t\t\t\t190159\t\t45\tAsia/Baghdad\t2020-01-01
 ";
 
-fn gazetteer() -> Gazetteer {
-    let mut b = Builder::new();
-    b.add_countries(data!("gazetteer/countries.tsv"))
-        .expect("countries");
-    b.add_country_aliases(data!("gazetteer/country_aliases.tsv"))
-        .expect("country aliases");
-    b.add_admin(data!("gazetteer/admin1.tsv"), 1)
-        .expect("admin1");
-    b.add_admin_aliases(data!("gazetteer/admin1_aliases.tsv"))
-        .expect("admin1 aliases");
-    b.add_geonames(
-        "supplement.tsv",
-        data!("gazetteer/supplement.tsv").as_bytes(),
-    )
-    .expect("supplement");
-    b.add_geonames("towns", TOWNS.as_bytes()).expect("towns");
-    b.add_demonyms(data!("gazetteer/demonyms.tsv"))
-        .expect("demonyms");
-    Gazetteer::from_bytes(&b.finish().expect("compiles")).expect("loads")
-}
-
 fn pipeline() -> Pipeline {
-    let lexicon = Lexicon::new(LexiconSources {
-        common_words: data!("lexicon/common_words.txt"),
-        person_titles: data!("lexicon/person_titles.txt"),
-        org_heads: data!("lexicon/org_heads.txt"),
-        place_heads: data!("lexicon/place_heads.txt"),
-        media: data!("lexicon/media.txt"),
-        not_places: data!("lexicon/not_places.txt"),
-        first_names: data!("lexicon/first_names.txt"),
-    });
-    let sources = PipelineSources {
-        actors: ActorSources {
-            state_forces: data!("actors/state_forces.tsv"),
-            groups: data!("actors/groups.tsv"),
-            generic: data!("actors/generic.tsv"),
-            state_aliases: data!("actors/state_aliases.tsv"),
-            ethnic_groups: data!("actors/ethnic_groups.tsv"),
-        },
-        triggers: data!("triggers/triggers.tsv"),
-        demonyms: data!("gazetteer/demonyms.tsv"),
-        classifier: None,
-        plover: None,
-    };
-    Pipeline::new(gazetteer(), lexicon, sources).expect("bundled dictionaries are valid")
+    let sources = bundled::sources(None, None);
+    Pipeline::new(bundled::small_gazetteer(TOWNS), bundled::lexicon(), sources)
+        .expect("bundled dictionaries are valid")
 }
 
 static PIPELINES: LazyLock<(Pipeline, Pipeline)> = LazyLock::new(|| (pipeline(), pipeline()));

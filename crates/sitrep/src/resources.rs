@@ -5,9 +5,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use sitrep_gazetteer::Gazetteer;
-use sitrep_pipeline::actors::ActorSources;
-use sitrep_pipeline::geocode::{Lexicon, LexiconSources};
-use sitrep_pipeline::{Pipeline, PipelineSources};
+use sitrep_pipeline::Pipeline;
+use sitrep_pipeline::geocode::Lexicon;
 
 /// The bundled gazetteer, compiled at build time.
 pub static GAZETTEER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.bin"));
@@ -27,17 +26,7 @@ pub fn gazetteer(path: Option<&Path>) -> Result<Gazetteer> {
 
 /// The geoparser's word lists.
 pub fn lexicon() -> Lexicon {
-    Lexicon::new(LexiconSources {
-        common_words: include_str!("../../../data/lexicon/common_words.txt"),
-        person_titles: include_str!("../../../data/lexicon/person_titles.txt"),
-        org_heads: include_str!("../../../data/lexicon/org_heads.txt"),
-        place_heads: include_str!("../../../data/lexicon/place_heads.txt"),
-        media: include_str!("../../../data/lexicon/media.txt"),
-        not_places: include_str!("../../../data/lexicon/not_places.txt"),
-        first_names: include_str!("../../../data/lexicon/first_names.txt"),
-    })
-    .with_identities(include_str!("../../../data/actors/ethnic_groups.tsv"))
-    .with_outlets(include_str!("../../../data/lexicon/outlets.tsv"))
+    sitrep_pipeline::bundled::lexicon()
 }
 
 /// The whole pipeline, built from the bundled dictionaries.
@@ -62,19 +51,7 @@ pub fn pipeline(cli: &crate::cli::Cli) -> Result<Pipeline> {
     };
     let plover =
         gunzip(include_bytes!("../../../data/model/plover.tsv.gz")).context("PLOVER model")?;
-    let sources = PipelineSources {
-        actors: ActorSources {
-            state_forces: include_str!("../../../data/actors/state_forces.tsv"),
-            groups: include_str!("../../../data/actors/groups.tsv"),
-            generic: include_str!("../../../data/actors/generic.tsv"),
-            state_aliases: include_str!("../../../data/actors/state_aliases.tsv"),
-            ethnic_groups: include_str!("../../../data/actors/ethnic_groups.tsv"),
-        },
-        triggers: include_str!("../../../data/triggers/triggers.tsv"),
-        demonyms: include_str!("../../../data/gazetteer/demonyms.tsv"),
-        classifier: Some((&types, &subs)),
-        plover: Some(&plover),
-    };
+    let sources = sitrep_pipeline::bundled::sources(Some((&types, &subs)), Some(&plover));
     let mut p = Pipeline::new(g, lexicon(), sources)
         .context("building the pipeline from the bundled dictionaries")?;
     // Tuning runs may override resolution weights: SITREP_RESOLVE='{"w_space": 2.0}'.

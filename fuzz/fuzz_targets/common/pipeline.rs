@@ -1,16 +1,8 @@
 //! A whole `Pipeline` without the binary's build script: the bundled dictionaries, and a
 //! gazetteer compiled in-process from the country and province tables plus a few towns.
 
-use sitrep_gazetteer::{Builder, Gazetteer};
-use sitrep_pipeline::actors::ActorSources;
-use sitrep_pipeline::geocode::{Lexicon, LexiconSources};
-use sitrep_pipeline::{Pipeline, PipelineSources};
-
-macro_rules! data {
-    ($path:literal) => {
-        include_str!(concat!("../../../data/", $path))
-    };
-}
+use sitrep_gazetteer::Gazetteer;
+use sitrep_pipeline::{Pipeline, bundled};
 
 /// GeoNames rows (19 columns) for the towns the hostile corpus names.
 const TOWNS: &str = "\
@@ -22,48 +14,10 @@ const TOWNS: &str = "\
 ";
 
 pub fn gazetteer() -> Gazetteer {
-    let mut b = Builder::new();
-    b.add_countries(data!("gazetteer/countries.tsv"))
-        .expect("countries");
-    b.add_country_aliases(data!("gazetteer/country_aliases.tsv"))
-        .expect("aliases");
-    b.add_admin(data!("gazetteer/admin1.tsv"), 1)
-        .expect("admin1");
-    b.add_admin_aliases(data!("gazetteer/admin1_aliases.tsv"))
-        .expect("admin1 aliases");
-    b.add_geonames(
-        "supplement.tsv",
-        data!("gazetteer/supplement.tsv").as_bytes(),
-    )
-    .expect("supplement");
-    b.add_geonames("towns", TOWNS.as_bytes()).expect("towns");
-    b.add_demonyms(data!("gazetteer/demonyms.tsv"))
-        .expect("demonyms");
-    Gazetteer::from_bytes(&b.finish().expect("compiles")).expect("loads")
+    bundled::small_gazetteer(TOWNS)
 }
 
 pub fn pipeline() -> Pipeline {
-    let lexicon = Lexicon::new(LexiconSources {
-        common_words: data!("lexicon/common_words.txt"),
-        person_titles: data!("lexicon/person_titles.txt"),
-        org_heads: data!("lexicon/org_heads.txt"),
-        place_heads: data!("lexicon/place_heads.txt"),
-        media: data!("lexicon/media.txt"),
-        not_places: data!("lexicon/not_places.txt"),
-        first_names: data!("lexicon/first_names.txt"),
-    });
-    let sources = PipelineSources {
-        actors: ActorSources {
-            state_forces: data!("actors/state_forces.tsv"),
-            groups: data!("actors/groups.tsv"),
-            generic: data!("actors/generic.tsv"),
-            state_aliases: data!("actors/state_aliases.tsv"),
-            ethnic_groups: data!("actors/ethnic_groups.tsv"),
-        },
-        triggers: data!("triggers/triggers.tsv"),
-        demonyms: data!("gazetteer/demonyms.tsv"),
-        classifier: None,
-        plover: None,
-    };
-    Pipeline::new(gazetteer(), lexicon, sources).expect("bundled dictionaries are valid")
+    Pipeline::new(gazetteer(), bundled::lexicon(), bundled::sources(None, None))
+        .expect("bundled dictionaries are valid")
 }

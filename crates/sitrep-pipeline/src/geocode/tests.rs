@@ -3,16 +3,10 @@
 //! like common words ("Of", "Mobile"), people ("Bailey", "Obama"), adjectives ("Sunni") and
 //! months ("June"), and names shared across countries ("Paris", "Jordan").
 
-use sitrep_gazetteer::{Builder, Gazetteer};
+use sitrep_gazetteer::Gazetteer;
 use sitrep_model::{Document, Span};
 
-use super::{Geocoder, Lexicon, LexiconSources, MentionRole};
-
-macro_rules! data {
-    ($path:literal) => {
-        include_str!(concat!("../../../../data/", $path))
-    };
-}
+use super::{Geocoder, Lexicon, MentionRole};
 
 /// GeoNames rows (19 columns): real places whose names collide with words and people.
 const TOWNS: &str = "\
@@ -33,31 +27,11 @@ const TOWNS: &str = "\
 ";
 
 fn gazetteer() -> Gazetteer {
-    let mut b = Builder::new();
-    b.add_countries(data!("gazetteer/countries.tsv"))
-        .expect("countries");
-    b.add_country_aliases(data!("gazetteer/country_aliases.tsv"))
-        .expect("country aliases");
-    b.add_admin(data!("gazetteer/admin1.tsv"), 1)
-        .expect("admin1");
-    b.add_admin_aliases(data!("gazetteer/admin1_aliases.tsv"))
-        .expect("admin1 aliases");
-    b.add_geonames("towns", TOWNS.as_bytes()).expect("towns");
-    b.add_demonyms(data!("gazetteer/demonyms.tsv"))
-        .expect("demonyms");
-    Gazetteer::from_bytes(&b.finish().expect("compiles")).expect("loads")
+    crate::bundled::small_gazetteer(TOWNS)
 }
 
 fn lexicon() -> Lexicon {
-    Lexicon::new(LexiconSources {
-        common_words: data!("lexicon/common_words.txt"),
-        person_titles: data!("lexicon/person_titles.txt"),
-        org_heads: data!("lexicon/org_heads.txt"),
-        place_heads: data!("lexicon/place_heads.txt"),
-        media: data!("lexicon/media.txt"),
-        not_places: data!("lexicon/not_places.txt"),
-        first_names: data!("lexicon/first_names.txt"),
-    })
+    crate::bundled::lexicon()
 }
 
 /// Recognised place mentions (not demonyms) as "surface → place, country".
@@ -143,7 +117,8 @@ fn context_picks_the_reading() {
             "Fighters left Al-Qaim for Rawa.",
             &["Al-Qaim → Al Qa'im, IQ", "Rawa → Rawah, IQ"],
         ),
-        ("They held Husaybah.", &["Husaybah → Al Qa'im, IQ"]),
+        // A curated place of its own beats an alternate name of a bigger town.
+        ("They held Husaybah.", &["Husaybah → Husaybah, IQ"]),
     ];
     for (text, want) in cases {
         assert_eq!(places(text), *want, "{text:?}");
