@@ -11,10 +11,13 @@ mod resolve;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashSet;
+
 use sitrep_gazetteer::{Entry, EntryKind, Gazetteer};
 use sitrep_model::{Document, Place, Span, Toponym};
 
 use crate::spans::SpanSet;
+use crate::tokens::{Token, TokenKind};
 
 pub use lexicon::{Lexicon, LexiconSources};
 pub use resolve::ResolveConfig;
@@ -106,6 +109,11 @@ impl<'a> Geocoder<'a> {
         }
         let exclude = SpanSet::new(exclude.iter().copied());
         out.retain(|m| !exclude.overlaps(m.span));
+        // "Tom Jones … Jones said": a surname the document gave a person is that person.
+        let surnames = self.surnames(&doc.text, sentences);
+        if !surnames.is_empty() {
+            out.retain(|m| !surnames.contains(m.span.slice(&doc.text)));
+        }
         resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out, prior);
         // A one-word name whose best reading is a small place the rest of the story does not
         // support is more likely a person or a word ("Maliki", "Obama"): resolve again without it.
@@ -113,6 +121,34 @@ impl<'a> Geocoder<'a> {
         out.retain(|m| !self.unsupported(&doc.text, m));
         if out.len() < before {
             resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out, prior);
+        }
+        out
+    }
+
+    /// Words the document uses as a person's surname: the capitalised word after a given
+    /// name ("Shawn Bailey") or a title ("Sen. Jones", "President Obama").
+    fn surnames<'t>(&self, text: &'t str, sentences: &[Span]) -> HashSet<&'t str> {
+        let mut out = HashSet::new();
+        for s in sentences {
+            let toks = crate::tokens::tokenize(text, *s);
+            let words: Vec<&Token> = toks.iter().filter(|t| t.kind == TokenKind::Word).collect();
+            for pair in words.windows(2) {
+                let (a, b) = (pair[0].text(text), pair[1].text(text));
+                // Adjacent words only: a space, or a title's full stop and a space.
+                let gap = text.get(pair[0].span.end..pair[1].span.start).unwrap_or("");
+                if !(gap == " " || gap == ". ") {
+                    continue;
+                }
+                let capitalised = |w: &str| {
+                    let mut c = w.chars();
+                    c.next().is_some_and(char::is_uppercase) && c.any(char::is_lowercase)
+                };
+                let person_before = (gap == " " && capitalised(a) && self.lexicon.is_first_name(a))
+                    || self.lexicon.is_title(a);
+                if person_before && capitalised(b) && !self.lexicon.is_first_name(b) {
+                    out.insert(b);
+                }
+            }
         }
         out
     }

@@ -80,6 +80,11 @@ fn false_hits_are_rejected() {
             "President Obama spoke about Ramadi.",
             &["Ramadi → Ramadi, IQ"],
         ),
+        // Alone later, a surname the story gave a person is still the person.
+        (
+            "Shawn Bailey wrote from Baghdad. Bailey said Obama called. Mr. Obama left.",
+            &["Baghdad → Baghdad, IQ"],
+        ),
         // Adjectives and months that GeoNames lists as alternate names.
         (
             "In June the Sunni tribes met in Ramadi.",
