@@ -276,8 +276,13 @@ fn classify(
     {
         return None;
     }
-    // Only an article or connector, or a word that is never a place alone ("June", "Sunni").
-    if single && (lower_is(surface, CONNECTORS) || lex.is_not_place(without_possessive(surface))) {
+    // Only an article or connector, a word that is never a place alone ("June", "Sunni"), or
+    // a person's title ("Sen." before a name).
+    if single
+        && (lower_is(surface, CONNECTORS)
+            || lex.is_not_place(without_possessive(surface))
+            || lex.is_title(surface))
+    {
         return None;
     }
     let is_country_like = postings.iter().any(|p| {
