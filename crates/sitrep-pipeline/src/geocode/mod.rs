@@ -262,11 +262,11 @@ impl<'a> Geocoder<'a> {
         place_of(self.gazetteer, entry_index)
     }
 
-    /// Contract-shaped toponyms of resolved mentions (demonyms left out).
+    /// Contract-shaped toponyms of resolved mentions, demonyms included ("Syrian" → Syria):
+    /// geoparsing corpora annotate them as places named by their adjective.
     pub fn toponyms(&self, doc: &Document, mentions: &[PlaceMention]) -> Vec<Toponym> {
         mentions
             .iter()
-            .filter(|m| m.role != MentionRole::Demonym)
             .map(|m| {
                 let place = m.resolved.map(|r| (r, self.gazetteer.entry(r.entry)));
                 Toponym {
