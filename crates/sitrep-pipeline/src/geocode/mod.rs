@@ -112,7 +112,13 @@ impl<'a> Geocoder<'a> {
         // "Tom Jones … Jones said": a surname the document gave a person is that person.
         let surnames = self.surnames(&doc.text, sentences);
         if !surnames.is_empty() {
-            out.retain(|m| !surnames.contains(m.span.slice(&doc.text)));
+            out.retain(|m| {
+                !surnames.contains(m.span.slice(&doc.text))
+                    || self.locative_before(&doc.text, m.span)
+                    || m.candidates
+                        .iter()
+                        .any(|c| self.gazetteer.entry(c.entry()).kind == EntryKind::Country)
+            });
         }
         resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out, prior);
         // A one-word name whose best reading is a small place the rest of the story does not
@@ -123,6 +129,27 @@ impl<'a> Geocoder<'a> {
             resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out, prior);
         }
         out
+    }
+
+    /// The word before `span` places what follows ("in", "into", "from", "near" …).
+    fn locative_before(&self, text: &str, span: Span) -> bool {
+        let before = text.get(..span.start).unwrap_or("").trim_end();
+        let word = before
+            .rsplit(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("");
+        matches!(
+            word.to_ascii_lowercase().as_str(),
+            "in" | "into"
+                | "from"
+                | "near"
+                | "at"
+                | "to"
+                | "outside"
+                | "across"
+                | "toward"
+                | "towards"
+        )
     }
 
     /// Words the document uses as a person's surname: the capitalised word after a given
@@ -145,7 +172,7 @@ impl<'a> Geocoder<'a> {
                 };
                 let person_before = (gap == " " && capitalised(a) && self.lexicon.is_first_name(a))
                     || self.lexicon.is_title(a);
-                if person_before && capitalised(b) && !self.lexicon.is_first_name(b) {
+                if person_before && capitalised(b) {
                     out.insert(b);
                 }
             }

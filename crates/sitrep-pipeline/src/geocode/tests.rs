@@ -80,10 +80,15 @@ fn false_hits_are_rejected() {
             "President Obama spoke about Ramadi.",
             &["Ramadi → Ramadi, IQ"],
         ),
-        // Alone later, a surname the story gave a person is still the person.
+        // Alone later, a surname the story gave a person is still the person, unless the
+        // sentence puts it somewhere ("into Jordan") or it names a country.
         (
             "Shawn Bailey wrote from Baghdad. Bailey said Obama called. Mr. Obama left.",
             &["Baghdad → Baghdad, IQ"],
+        ),
+        (
+            "Michael Jordan spoke. Refugees crossed into Jordan.",
+            &["Jordan → Jordan, JO"],
         ),
         // Adjectives and months that GeoNames lists as alternate names.
         (
