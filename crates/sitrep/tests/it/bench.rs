@@ -64,6 +64,23 @@ fn acled_notes_test_split() {
 }
 
 #[test]
+fn geoparsing_end_to_end_recognition() {
+    for (pack, min) in [
+        ("geoparse-lgl", FLOORS.lgl_recognition_f1),
+        ("geoparse-gwn", FLOORS.gwn_recognition_f1),
+    ] {
+        let Some(r) = eval(&["eval", "toponyms", pack, "--split", "test"]) else {
+            return;
+        };
+        floor(
+            &format!("{pack} recognition F1"),
+            at(&r, "/recognition_overlap/f1"),
+            min,
+        );
+    }
+}
+
+#[test]
 fn geoparsing_resolution_only() {
     let Some(lgl) = eval(&["eval", "toponyms", "geoparse-lgl", "--resolution-only"]) else {
         return;
@@ -102,6 +119,8 @@ struct Floors {
     acled_acc161: f64,
     lgl_acc161: f64,
     gwn_acc161: f64,
+    lgl_recognition_f1: f64,
+    gwn_recognition_f1: f64,
     case_weighted_f1: f64,
 }
 
@@ -113,5 +132,7 @@ const FLOORS: Floors = Floors {
     acled_acc161: 0.63,
     lgl_acc161: 0.81,
     gwn_acc161: 0.83,
+    lgl_recognition_f1: 0.73,
+    gwn_recognition_f1: 0.79,
     case_weighted_f1: 0.40,
 };
