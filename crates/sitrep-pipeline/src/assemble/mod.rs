@@ -105,6 +105,46 @@ const ACTOR_COUNTRY_VOTE: f64 = 0.5;
 /// Weight of the classifier's reading of the report's opening when ranking its events.
 const MAIN_TYPE_WEIGHT: f64 = 3.0;
 
+/// Facilities a story names and then calls back with "the …".
+const FACILITIES: &[&str] = &[
+    "dam",
+    "refinery",
+    "airport",
+    "airbase",
+    "base",
+    "bridge",
+    "crossing",
+    "prison",
+    "plant",
+    "checkpoint",
+    "camp",
+];
+
+/// The facility words of a sentence.
+fn facilities_named(text: &str, toks: &[Token]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for t in toks.iter().filter(|t| t.is_word()) {
+        let w = t.text(text).to_ascii_lowercase();
+        if let Some(f) = FACILITIES.iter().find(|f| **f == w)
+            && !out.contains(f)
+        {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// The facility a sentence calls back with "the …" ("to guard the dam").
+fn the_facility(text: &str, toks: &[Token]) -> Option<&'static str> {
+    toks.windows(2).find_map(|w| {
+        if !w[0].text(text).eq_ignore_ascii_case("the") {
+            return None;
+        }
+        let next = w[1].text(text).to_ascii_lowercase();
+        FACILITIES.iter().find(|f| **f == next).copied()
+    })
+}
+
 /// A country vote from the outlet that published the report (see `source_country`).
 const SOURCE_COUNTRY_VOTE: f64 = 1.0;
 
@@ -221,6 +261,9 @@ impl<'a> Assembler<'a> {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut control: Vec<ControlStatement> = Vec::new();
         let mut last_site: Option<(usize, Site)> = None;
+        // Where the story last put each facility it names ("a dam located in the city of
+        // Haditha"): a later "the dam" with no place of its own is there.
+        let mut facility_sites: HashMap<&'static str, (usize, Site)> = HashMap::new();
         let mut doubted = 0usize;
         let mut last_date: Option<(usize, (NaiveDate, u8))> = None;
         // Mentions by sentence, in one pass: a scan per sentence is quadratic in long documents.
@@ -266,8 +309,22 @@ impl<'a> Assembler<'a> {
                 &mut control,
                 &mut doubted,
             );
+            // "… to guard the dam": the place the story gave that dam.
+            let facility = the_facility(text, &facts.toks)
+                .and_then(|f| facility_sites.get(f))
+                .filter(|(at, _)| si - at <= 2)
+                .map(|(_, site)| *site);
             // Sentences without a site or date of their own read them from the story so far.
             for c in candidates[before..].iter_mut().filter(|c| !c.placeholder) {
+                if c.site.is_none()
+                    && let Some(site) = facility
+                {
+                    c.site = Some(Site {
+                        entry: site.entry,
+                        precision: 2,
+                    });
+                    c.confidence *= 0.85;
+                }
                 if c.site.is_none()
                     && let Some((at, site)) = last_site.filter(|(at, _)| si - at <= 2)
                 {
@@ -293,6 +350,24 @@ impl<'a> Assembler<'a> {
             }
             if let Some(d) = stated_date(&facts.dates) {
                 last_date = Some((si, d));
+            }
+            if let Some(place) = facts
+                .sites
+                .iter()
+                .find(|m| matches!(m.kind, EntryKind::Place | EntryKind::Admin2))
+            {
+                for f in facilities_named(text, &facts.toks) {
+                    facility_sites.insert(
+                        f,
+                        (
+                            si,
+                            Site {
+                                entry: place.entry,
+                                precision: 2,
+                            },
+                        ),
+                    );
+                }
             }
         }
         self.promote_control(&mut candidates, &control, &sentences);
