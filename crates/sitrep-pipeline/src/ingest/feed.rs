@@ -23,6 +23,13 @@ pub(super) fn read(origin: &str, default_id: &str, bytes: &[u8], meta: Option<&D
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return file_skip("empty file".to_owned());
     }
+    // An XML declaration is only allowed at the very start; a later one naming another
+    // encoding makes the XML reader (quick-xml) panic, so it is refused here.
+    if let Some(at) = second_xml_declaration(bytes) {
+        return file_skip(format!(
+            "malformed feed: a second XML declaration at byte {at}"
+        ));
+    }
     // Entries without an id get an empty one here, so that the fallbacks below
     // (link, then `{id}#{n}`) apply instead of feed-rs's hashes and random UUIDs.
     let parser = feed_rs::parser::Builder::new()
@@ -53,6 +60,16 @@ pub(super) fn read(origin: &str, default_id: &str, bytes: &[u8], meta: Option<&D
         }
     }
     batch
+}
+
+/// Where an XML declaration (`<?xml` followed by white space) starts after the document's
+/// own first one, if anywhere.
+fn second_xml_declaration(bytes: &[u8]) -> Option<usize> {
+    let mut found = bytes.windows(6).enumerate().filter_map(|(i, w)| {
+        (w[..5].eq_ignore_ascii_case(b"<?xml") && w[5].is_ascii_whitespace()).then_some(i)
+    });
+    found.next()?;
+    found.next()
 }
 
 fn entry_document(
@@ -265,6 +282,32 @@ Local tribes took over security.</summary>
         );
         assert_eq!(second.published, NaiveDate::from_ymd_opt(2014, 6, 21));
         assert_eq!(second.url.as_deref(), Some("https://given"));
+    }
+
+    /// Fuzzing found it: a second XML declaration naming another encoding made quick-xml
+    /// panic ("set_encoding() called after prefix buffer was drained").
+    #[test]
+    fn a_second_xml_declaration_is_a_skip_not_a_panic() {
+        let feed = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\
+            <title>t</title><item><title>Raid\0\0<?xml version=\"1.0\" encoding=\"UTF-16\"?>\
+            </title><description>Fighting in Qaim.</description></item></channel></rss>";
+        let batch = read("f.xml", "f", feed, None);
+        assert!(batch.documents.is_empty());
+        // A byte-order mark before the one declaration is fine.
+        let bom = [b"\xEF\xBB\xBF", RSS.as_bytes()].concat();
+        let with_bom = read("b.xml", "b", &bom, None);
+        assert!(!with_bom.documents.is_empty(), "{:?}", with_bom.skipped);
+        assert!(
+            !with_bom
+                .skipped
+                .iter()
+                .any(|s| s.reason.contains("XML declaration"))
+        );
+        assert!(
+            batch.skipped[0].reason.contains("second XML declaration"),
+            "{:?}",
+            batch.skipped
+        );
     }
 
     #[test]
