@@ -118,7 +118,17 @@ impl LinearModel {
     /// Trains on `(text, label)` examples. Deterministic: examples are visited in a fixed
     /// shuffled order derived from their index.
     pub fn train(examples: &[(String, String)], cfg: TrainConfig) -> Self {
-        let mut labels: Vec<String> = examples.iter().map(|(_, l)| l.clone()).collect();
+        let weighted: Vec<(&str, &str, f32)> = examples
+            .iter()
+            .map(|(t, l)| (t.as_str(), l.as_str(), 1.0))
+            .collect();
+        Self::train_weighted(&weighted, cfg)
+    }
+
+    /// Trains on `(text, label, weight)` examples: an example of weight 3 moves the weights
+    /// as three copies would, but counts once towards `min_count`.
+    pub fn train_weighted(examples: &[(&str, &str, f32)], cfg: TrainConfig) -> Self {
+        let mut labels: Vec<String> = examples.iter().map(|(_, l, _)| l.to_string()).collect();
         labels.sort();
         labels.dedup();
         let label_ix: HashMap<&str, usize> = labels
@@ -126,7 +136,7 @@ impl LinearModel {
             .enumerate()
             .map(|(i, l)| (l.as_str(), i))
             .collect();
-        let feats: Vec<Vec<String>> = examples.iter().map(|(t, _)| features(t)).collect();
+        let feats: Vec<Vec<String>> = examples.iter().map(|(t, _, _)| features(t)).collect();
         let mut df: HashMap<&str, usize> = HashMap::new();
         for f in &feats {
             for x in f {
@@ -142,15 +152,16 @@ impl LinearModel {
         let fix: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, f)| (*f, i)).collect();
         let k = labels.len();
         let mut w = vec![0f32; vocab.len() * k];
-        let data: Vec<(Vec<usize>, usize)> = feats
+        let data: Vec<(Vec<usize>, usize, f32)> = feats
             .iter()
             .zip(examples)
-            .map(|(f, (_, l))| {
+            .map(|(f, (_, l, weight))| {
                 (
                     f.iter()
                         .filter_map(|x| fix.get(x.as_str()).copied())
                         .collect(),
-                    label_ix[l.as_str()],
+                    label_ix[l],
+                    *weight,
                 )
             })
             .collect();
@@ -163,7 +174,7 @@ impl LinearModel {
             });
             let lr = cfg.learning_rate / (1.0 + epoch as f32);
             for &i in &order {
-                let (fs, y) = &data[i];
+                let (fs, y, weight) = &data[i];
                 scores.iter_mut().for_each(|s| *s = 0.0);
                 for &f in fs {
                     let row = &w[f * k..(f + 1) * k];
@@ -175,7 +186,7 @@ impl LinearModel {
                 for &f in fs {
                     let row = &mut w[f * k..(f + 1) * k];
                     for (c, x) in row.iter_mut().enumerate() {
-                        let grad = scores[c] - if c == *y { 1.0 } else { 0.0 };
+                        let grad = weight * (scores[c] - if c == *y { 1.0 } else { 0.0 });
                         *x -= lr * (grad + cfg.l2 * *x);
                     }
                 }

@@ -329,19 +329,43 @@ pub struct EvalArgs {
     /// Write the predictions (JSONL) here as well.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+    /// With `--split dev`/`fit`: which eighth of the train half is held out (0, the default,
+    /// is the dev eighth; 1-7 serve cross-validation with `sitrep train --holdout --fold`).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..8))]
+    pub fold: u8,
 }
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Pack folder holding docs.jsonl and gold.jsonl with ACLED event types (acled-dev).
-    #[arg(long, value_name = "PACK")]
-    pub pack: PathBuf,
+    /// Pack folder holding docs.jsonl and gold.jsonl with ACLED event types: notes with
+    /// `events` (acled-dev, plover-gsr) or labelled snippets with `acled_sub_event_type`
+    /// (case2021-task2). Repeat to train on several packs; `DIR:N` counts a pack's examples N
+    /// times.
+    #[arg(long, value_name = "PACK[:N]", required = true, value_parser = parse_pack)]
+    pub pack: Vec<(PathBuf, usize)>,
     /// Leave the dev eighth of the train half out (for tuning with `eval --split dev`).
     #[arg(long)]
     pub holdout: bool,
+    /// With `--holdout`: which eighth to leave out (0, the default, is the dev eighth).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..8))]
+    pub fold: u8,
     /// Where the weight tables go.
     #[arg(long, value_name = "DIR", default_value = "data/model")]
     pub out_dir: PathBuf,
+}
+
+/// `DIR` or `DIR:N` (N ≥ 1: how many times the pack's examples count).
+fn parse_pack(s: &str) -> Result<(PathBuf, usize), String> {
+    match s.rsplit_once(':') {
+        Some((dir, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            let n: usize = n.parse().map_err(|e| format!("weight {n:?}: {e}"))?;
+            if n == 0 {
+                return Err("a pack's weight must be at least 1".to_string());
+            }
+            Ok((PathBuf::from(dir), n))
+        }
+        _ => Ok((PathBuf::from(s), 1)),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

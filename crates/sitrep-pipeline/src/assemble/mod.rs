@@ -520,9 +520,7 @@ impl<'a> Assembler<'a> {
             .triggers
             .find(text, &f.toks)
             .into_iter()
-            .filter(|h| {
-                nearest_date(&f.dates, h.span).is_none_or(|d| d.kind != DateKind::Historical)
-            })
+            .filter(|h| !in_background(text, &f.dates, h.span))
             .collect();
         let mut asserted: Vec<TriggerHit> = Vec::new();
         for h in &hits {
@@ -791,6 +789,15 @@ impl<'a> Assembler<'a> {
             first.start,
             sentences.get(si + 1).map_or(first.end, |n| n.end),
         );
+        // Background the report recalls ("fought U.S. troops in Najaf in 2004", no date of
+        // its own) is no event.
+        let dates = self.dates.find(text, window, doc.published);
+        if dates
+            .first()
+            .is_some_and(|d| d.kind == DateKind::Historical)
+        {
+            return None;
+        }
         // The most likely event type, then its most likely sub-event type.
         let (etype, p) = clf
             .type_probabilities(window.slice(text))
@@ -849,7 +856,7 @@ impl<'a> Assembler<'a> {
             site,
             actor1,
             actor2,
-            date: stated_date(&self.dates.find(text, window, doc.published)),
+            date: stated_date(&dates),
             fatalities: killed,
             wounded: None,
             confidence: 0.4 * f64::from(p),
@@ -1717,6 +1724,71 @@ fn agent_named(a: &Option<Actor>) -> bool {
 }
 
 /// The date mention closest to a trigger (the one that dates it).
+/// Whether the event a trigger names belongs to the background its nearest date gives ("fought
+/// U.S. troops in Najaf in 2004"). A historical date only dates the trigger when it is close
+/// and in the same clause: "teachers who passed the test in 2019 protested on 30 April" and
+/// "staged a protest opposing the Act of 2006" are news of the day. A sentence that opens
+/// with a date of the day ("On 30 April 2020, …") is about that day.
+fn in_background(text: &str, dates: &[DateMention], trigger: Span) -> bool {
+    let Some(d) = nearest_date(dates, trigger) else {
+        return false;
+    };
+    if d.kind != DateKind::Historical {
+        return false;
+    }
+    if dates.first().is_some_and(|first| {
+        first.kind == DateKind::Stated && first.explicit && first.span.end <= trigger.start
+    }) {
+        return false;
+    }
+    let gap = if d.span.start >= trigger.end {
+        Span::new(trigger.end, d.span.start)
+    } else {
+        Span::new(d.span.end, trigger.start)
+    };
+    let words: Vec<String> = gap
+        .slice(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    const CLAUSE_BREAKS: &[&str] = &[
+        "who",
+        "which",
+        "that",
+        "against",
+        "over",
+        "demanding",
+        "opposing",
+        "for",
+        "since",
+        "after",
+        "when",
+    ];
+    if words.len() > 6 || words.iter().any(|w| CLAUSE_BREAKS.contains(&w.as_str())) {
+        return false;
+    }
+    // A date before the trigger inside a relative clause ("nurses who qualified in 2016 held
+    // a protest") describes the subject, not the event.
+    if d.span.end <= trigger.start {
+        let before = &text[text.floor_char_boundary(d.span.start.saturating_sub(60))..d.span.start];
+        let lead: Vec<String> = before
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        if lead
+            .iter()
+            .rev()
+            .take(6)
+            .any(|w| matches!(w.as_str(), "who" | "which" | "that" | "whose"))
+        {
+            return false;
+        }
+    }
+    true
+}
+
 fn nearest_date(dates: &[DateMention], span: Span) -> Option<&DateMention> {
     dates.iter().min_by_key(|d| {
         if d.span.start >= span.end {

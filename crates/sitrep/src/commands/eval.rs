@@ -30,8 +30,8 @@ pub fn run(cli: &Cli, cmd: &EvalCommand) -> Result<Status> {
     let gold_path = sitrep_eval::gold_path(&args.pack);
     let mut gold = sitrep_eval::filter_split(sitrep_eval::read_jsonl(&gold_path)?, split);
     match args.split {
-        crate::cli::Split::Dev => gold.retain(is_dev),
-        crate::cli::Split::Fit => gold.retain(|g| !is_dev(g)),
+        crate::cli::Split::Dev => gold.retain(|g| in_fold(g, args.fold)),
+        crate::cli::Split::Fit => gold.retain(|g| !in_fold(g, args.fold)),
         _ => {}
     }
     if let Some(n) = args.limit {
@@ -105,8 +105,10 @@ fn predict(p: &Pipeline, task: Task, docs: &[Document], given: bool) -> Result<V
     Ok(lines.into_iter().flatten().collect())
 }
 
-/// The dev eighth of the train half: a fixed hash of the split key (incident id, else doc id).
-pub fn is_dev(gold_line: &Value) -> bool {
+/// Which eighth of the train half a gold line falls in: a fixed hash of the split key
+/// (incident id, else doc id). Eighth 0 is the dev eighth; the others serve cross-validation
+/// (`--fold`).
+pub fn eighth(gold_line: &Value) -> u64 {
     let key = gold_line
         .get("incident_id")
         .filter(|v| !v.is_null())
@@ -118,5 +120,10 @@ pub fn is_dev(gold_line: &Value) -> bool {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x100000001b3);
     }
-    h.is_multiple_of(8)
+    h % 8
+}
+
+/// Whether a gold line is in the held-out eighth `fold` (0 is the dev eighth).
+pub fn in_fold(gold_line: &Value, fold: u8) -> bool {
+    eighth(gold_line) == u64::from(fold)
 }

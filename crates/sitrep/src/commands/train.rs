@@ -1,7 +1,7 @@
-//! `sitrep train`: fits the linear event classifiers on the train half of a benchmark pack and
-//! writes the compact weight tables to `data/model/`: the ACLED heads (event type, sub-event
-//! type) from a pack of ACLED notes, the PLOVER head from the PLOVER gold-standard pack. Only
-//! heads the pack has labels for are written.
+//! `sitrep train`: fits the linear event classifiers on the train half of one or more
+//! benchmark packs and writes the compact weight tables to `data/model/`: the ACLED heads
+//! (event type, sub-event type) from ACLED notes and labelled news snippets (CASE 2021), the
+//! PLOVER head from the PLOVER gold-standard pack. Only heads with enough examples are written.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -15,42 +15,30 @@ use crate::cli::{Cli, TrainArgs};
 use crate::report::Status;
 
 pub fn run(_cli: &Cli, args: &TrainArgs) -> Result<Status> {
-    let gold = sitrep_eval::read_jsonl(&args.pack.join("gold.jsonl"))?;
-    let docs = sitrep_eval::read_jsonl(&args.pack.join("docs.jsonl"))?;
-    let text_of: HashMap<&str, &str> = docs
-        .iter()
-        .filter_map(|d| Some((d.get("id")?.as_str()?, d.get("text")?.as_str()?)))
-        .collect();
     let mut types = Vec::new();
     let mut subs = Vec::new();
     let mut plovers = Vec::new();
-    for g in gold
-        .iter()
-        .filter(|g| sitrep_eval::split_of(g) == sitrep_eval::Split::Train)
-        .filter(|g| !(args.holdout && super::eval::is_dev(g)))
-    {
-        let (Some(id), Some(first)) = (
-            g.get("doc_id").and_then(Value::as_str),
-            g.pointer("/events/0"),
-        ) else {
-            continue;
-        };
-        let Some(text) = text_of.get(id) else {
-            continue;
-        };
-        if let Some(t) = first
-            .get("event_type")
-            .and_then(Value::as_str)
-            .filter(|t| !t.contains('|'))
-        {
-            types.push((text.to_string(), t.to_string()));
+    for (pack, weight) in &args.pack {
+        let before = (types.len(), subs.len(), plovers.len());
+        let w = *weight as f32;
+        for ex in pack_examples(pack, args.holdout.then_some(args.fold))? {
+            if let Some(t) = &ex.event_type {
+                types.push((ex.text.clone(), t.clone(), w));
+            }
+            if let Some(s) = &ex.sub_event_type {
+                subs.push((ex.text.clone(), s.clone(), w));
+            }
+            if let Some(p) = &ex.plover {
+                plovers.push((ex.text.clone(), p.clone(), w));
+            }
         }
-        if let Some(s) = first.get("sub_event_type").and_then(Value::as_str) {
-            subs.push((text.to_string(), s.to_string()));
-        }
-        if let Some(p) = first.get("plover").and_then(Value::as_str) {
-            plovers.push((text.to_string(), p.to_uppercase()));
-        }
+        eprintln!(
+            "sitrep: {} (x{weight}): {} event-type, {} sub-event-type, {} PLOVER examples",
+            pack.display(),
+            types.len() - before.0,
+            subs.len() - before.1,
+            plovers.len() - before.2
+        );
     }
     eprintln!(
         "sitrep: training on {} event-type, {} sub-event-type and {} PLOVER examples",
@@ -69,7 +57,11 @@ pub fn run(_cli: &Cli, args: &TrainArgs) -> Result<Status> {
         if examples.len() < 50 {
             continue;
         }
-        let model = LinearModel::train(examples, cfg);
+        let examples: Vec<(&str, &str, f32)> = examples
+            .iter()
+            .map(|(t, l, w)| (t.as_str(), l.as_str(), *w))
+            .collect();
+        let model = LinearModel::train_weighted(&examples, cfg);
         let path = args.out_dir.join(format!("{name}.tsv.gz"));
         write_gz(&path, &model.to_tsv())?;
         eprintln!(
@@ -79,6 +71,59 @@ pub fn run(_cli: &Cli, args: &TrainArgs) -> Result<Status> {
         );
     }
     Ok(Status::Ok)
+}
+
+/// One labelled text of a pack's train half.
+struct Example {
+    text: String,
+    event_type: Option<String>,
+    sub_event_type: Option<String>,
+    plover: Option<String>,
+}
+
+/// The train half of a pack, without the held-out eighth `holdout`, as labelled texts. Gold
+/// lines either list `events` (the first is the report's main event) or label the whole
+/// snippet (`acled_event_type`, `acled_sub_event_type`); snippets whose label ACLED does not
+/// have are left out.
+fn pack_examples(pack: &Path, holdout: Option<u8>) -> Result<Vec<Example>> {
+    let gold = sitrep_eval::read_jsonl(&pack.join("gold.jsonl"))?;
+    let docs = sitrep_eval::read_jsonl(&pack.join("docs.jsonl"))?;
+    let text_of: HashMap<&str, &str> = docs
+        .iter()
+        .filter_map(|d| Some((d.get("id")?.as_str()?, d.get("text")?.as_str()?)))
+        .collect();
+    let field = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let mut out = Vec::new();
+    for g in gold
+        .iter()
+        .filter(|g| sitrep_eval::split_of(g) == sitrep_eval::Split::Train)
+        .filter(|g| holdout.is_none_or(|k| !super::eval::in_fold(g, k)))
+    {
+        let Some(text) = g
+            .get("doc_id")
+            .and_then(Value::as_str)
+            .and_then(|id| text_of.get(id))
+        else {
+            continue;
+        };
+        let text = text.to_string();
+        let ex = match g.pointer("/events/0") {
+            Some(first) => Example {
+                text,
+                event_type: field(first, "event_type").filter(|t| !t.contains('|')),
+                sub_event_type: field(first, "sub_event_type"),
+                plover: field(first, "plover").map(|p| p.to_uppercase()),
+            },
+            None => Example {
+                text,
+                event_type: field(g, "acled_event_type"),
+                sub_event_type: field(g, "acled_sub_event_type"),
+                plover: None,
+            },
+        };
+        out.push(ex);
+    }
+    Ok(out)
 }
 
 /// Gzip with a zero timestamp, so the same model gives the same bytes.

@@ -102,7 +102,8 @@ fn geoparsing_resolution_only() {
 
 #[test]
 fn case2021_classification() {
-    let Some(r) = eval(&["eval", "classify", "case2021-task2"]) else {
+    // The classifier learned from the train part of this pack: only its test part counts.
+    let Some(r) = eval(&["eval", "classify", "case2021-task2", "--split", "test"]) else {
         return;
     };
     floor(
@@ -134,5 +135,5 @@ const FLOORS: Floors = Floors {
     gwn_acc161: 0.83,
     lgl_recognition_f1: 0.73,
     gwn_recognition_f1: 0.79,
-    case_weighted_f1: 0.40,
+    case_weighted_f1: 0.61,
 };

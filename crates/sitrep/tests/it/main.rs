@@ -9,6 +9,7 @@ mod inputs;
 mod postgres;
 mod seeds;
 mod store;
+mod train;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
