@@ -386,6 +386,16 @@ impl EventClassifier {
             .collect()
     }
 
+    /// The sub-event-type head's own likeliest label for a text, with its probability.
+    pub fn top_sub_event_type(&self, text: &str) -> Option<(sitrep_model::SubEventType, f32)> {
+        self.subs
+            .labels
+            .iter()
+            .zip(self.subs.predict(text))
+            .filter_map(|(l, p)| Some((sitrep_model::SubEventType::parse(l)?, p)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
     /// The probability that the text reports an event of the given type.
     pub fn type_probability(&self, text: &str, t: sitrep_model::EventType) -> f32 {
         self.type_index(t)

@@ -154,6 +154,9 @@ const OUTLET_CITY_POPULATION: u32 = 500_000;
 /// The classifier decides a short report's main event type when this sure of it.
 const MAIN_TYPE_MIN_PROBABILITY: f32 = 0.8;
 
+/// ... and without the sub-event head's agreement, only when this sure.
+const MAIN_TYPE_ALONE_PROBABILITY: f32 = 0.99;
+
 /// The classifier alone codes a report only when this sure of its event type.
 const FALLBACK_MIN_PROBABILITY: f32 = 0.5;
 
@@ -595,7 +598,34 @@ impl<'a> Assembler<'a> {
         else {
             return;
         };
-        let casualties = find_casualties(text, f.span);
+        // A toll the sentence dates to another time ("two protesters killed last month") is
+        // background, not this event's.
+        let casualties: Vec<_> = find_casualties(text, f.span)
+            .into_iter()
+            .filter(|c| !dated_earlier(text, &f.dates, c.verb, doc.published))
+            .collect();
+        // Protesters killed at their own protest: lethal force against it, in ACLED's terms
+        // ("four protesters died from gunfire during a demonstration").
+        let mut main = *main;
+        if matches!(main.frame, Frame::Protest | Frame::ProtestIntervene)
+            && casualties.iter().any(|c| {
+                c.kind == CasualtyKind::Killed
+                    // Told as what happened ("were killed", "died"), not as the killing a
+                    // protest is about ("mourned two protesters killed last month", "over the
+                    // killing of five protesters").
+                    && finite_casualty(text, c.verb)
+                    && c.head.as_deref().is_some_and(|h| {
+                        matches!(
+                            h,
+                            "protesters" | "protestors" | "demonstrators" | "marchers" | "protester"
+                                | "protestor" | "demonstrator"
+                        )
+                    })
+            })
+        {
+            main.frame = Frame::ProtestForce;
+        }
+        let main = &main;
         let killed: u32 = casualties
             .iter()
             .filter(|c| c.kind == CasualtyKind::Killed)
@@ -879,6 +909,16 @@ impl<'a> Assembler<'a> {
             return;
         };
         if p < MAIN_TYPE_MIN_PROBABILITY {
+            return;
+        }
+        // The two heads disagreeing (the type head says "strategic development", the
+        // sub-event head "armed clash") marks text unlike the notes they learned from: only a
+        // near-certain type head then decides alone.
+        if p < MAIN_TYPE_ALONE_PROBABILITY
+            && clf
+                .top_sub_event_type(text)
+                .is_none_or(|(s, _)| s.event_type() != t)
+        {
             return;
         }
         let acled = |c: &Candidate| !c.placeholder && c.coding.sub_event_type.is_some();
@@ -1787,6 +1827,37 @@ fn in_background(text: &str, dates: &[DateMention], trigger: Span) -> bool {
         }
     }
     true
+}
+
+/// Whether a date right after `verb` ("killed last month", "died in 2014") puts it more than
+/// a week before the report.
+fn dated_earlier(
+    text: &str,
+    dates: &[DateMention],
+    verb: Span,
+    published: Option<chrono::NaiveDate>,
+) -> bool {
+    dates.iter().any(|d| {
+        d.span.start >= verb.end
+            && text[verb.end..d.span.start].split_whitespace().count() <= 1
+            && (d.kind == DateKind::Historical
+                || published.is_some_and(|p| (p - d.date).num_days() > 7))
+    })
+}
+
+/// A casualty verb in a clause of its own: "died", or a participle after "were"/"was"/"been".
+fn finite_casualty(text: &str, verb: Span) -> bool {
+    let v = verb.slice(text).to_ascii_lowercase();
+    if matches!(v.as_str(), "died" | "die" | "dies") {
+        return true;
+    }
+    let before = text[..verb.start].trim_end();
+    let aux = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(aux.as_str(), "were" | "was" | "been" | "are" | "is")
 }
 
 fn nearest_date(dates: &[DateMention], span: Span) -> Option<&DateMention> {
