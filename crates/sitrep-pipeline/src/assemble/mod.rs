@@ -728,7 +728,7 @@ impl<'a> Assembler<'a> {
                 coding.plover = None;
             }
         }
-        if let Some(refined) = self.refine(text, f, main.frame, coding) {
+        if let Some(refined) = self.refine(text, f, main.frame, coding, victims) {
             coding = refined;
         }
         // A toll alone in the sentence after an event belongs to it ("Clashes … in Nakale.
@@ -932,6 +932,16 @@ impl<'a> Assembler<'a> {
         if main.frame.specificity() >= WEAPON_SPECIFICITY {
             return; // a weapon the report names outweighs any reading of the whole
         }
+        // Civilian victims the rules found make it no battle ("armed pastoralists attacked
+        // two farmers").
+        if t == EventType::Battles
+            && main
+                .actor2
+                .as_ref()
+                .is_some_and(|a| a.inter == inter::CIVILIANS)
+        {
+            return;
+        }
         if main.coding.event_type() == Some(t)
             || candidates
                 .iter()
@@ -975,6 +985,7 @@ impl<'a> Assembler<'a> {
         f: &SentenceFacts<'_>,
         frame: Frame,
         coding: Coding,
+        victims: Victims,
     ) -> Option<Coding> {
         // A deployment is "Other" by ACLED's rules, a class the notes rarely show the classifier.
         if frame == Frame::Deploy {
@@ -984,8 +995,17 @@ impl<'a> Assembler<'a> {
         let rule = coding.sub_event_type?;
         let window = Span::new(f.span.start, f.next_end.max(f.span.end));
         let bonus = rule_bonus(frame, f.long_report);
+        // Victims the sentence names settle battle against attack on civilians: "soldiers
+        // shot dead a student" is no armed clash, whatever the notes around it were.
+        let against_victims = |t: EventType| match victims {
+            Victims::Civilians => t == EventType::Battles,
+            Victims::Armed => t == EventType::ViolenceAgainstCivilians,
+            Victims::Unknown => false,
+        };
         let penalty = |s: sitrep_model::SubEventType| {
-            if confusable(rule.event_type(), s.event_type()) {
+            if against_victims(s.event_type()) {
+                f32::INFINITY
+            } else if confusable(rule.event_type(), s.event_type()) {
                 0.0
             } else {
                 UNLIKE_PENALTY
