@@ -77,20 +77,20 @@ pub fn victims_of_noun(noun: &str) -> Victims {
         | "traders" | "teachers" | "workers" | "pilgrims" | "journalists" | "refugees"
         | "shoppers" | "bystanders" | "others" | "motorists" | "miners" => Victims::Civilians,
         // Singular and occupational victims: ACLED codes them as civilians.
-        "civilian" | "villager" | "resident" | "farmer" | "herder" | "trader" | "student"
-        | "teacher" | "teachers" | "worker" | "labourer" | "laborer" | "labourers" | "laborers"
-        | "driver" | "drivers" | "tourist" | "tourists" | "contractor" | "contractors"
-        | "pastor" | "pastors" | "priest" | "priests" | "cleric" | "clerics" | "imam" | "monk"
-        | "monks" | "postmaster" | "chairman" | "councillor" | "councilor" | "politician"
-        | "politicians" | "activist" | "activists" | "lawyer" | "lawyers" | "judge"
-        | "journalist" | "reporter" | "doctor" | "doctors" | "nurse" | "nurses" | "businessman"
-        | "businessmen" | "businesswoman" | "shopkeeper" | "shopkeepers" | "vendor" | "vendors"
-        | "fisherman" | "fishermen" | "herdsman" | "herdsmen" | "pedestrian" | "pedestrians"
-        | "cyclist" | "motorcyclist" | "passenger" | "child" | "baby" | "infant" | "teenager"
-        | "teenagers" | "youth" | "youths" | "elder" | "elders" | "pilgrim" | "refugee"
-        | "informer" | "official" | "officials" | "leader" | "leaders" | "wife" | "husband"
-        | "son" | "daughter" | "mother" | "father" | "brother" | "sister" | "relatives"
-        | "couple" | "individual" | "individuals" | "victim" | "victims" => Victims::Civilians,
+        "villager" | "resident" | "farmer" | "herder" | "trader" | "student" | "teacher"
+        | "worker" | "labourer" | "laborer" | "labourers" | "laborers" | "driver" | "drivers"
+        | "tourist" | "tourists" | "contractor" | "contractors" | "pastor" | "pastors"
+        | "priest" | "priests" | "cleric" | "clerics" | "imam" | "monk" | "monks"
+        | "postmaster" | "chairman" | "councillor" | "councilor" | "politician" | "politicians"
+        | "activist" | "activists" | "lawyer" | "lawyers" | "judge" | "journalist" | "reporter"
+        | "doctor" | "doctors" | "nurse" | "nurses" | "businessman" | "businessmen"
+        | "businesswoman" | "shopkeeper" | "shopkeepers" | "vendor" | "vendors" | "fisherman"
+        | "fishermen" | "herdsman" | "herdsmen" | "pedestrian" | "pedestrians" | "cyclist"
+        | "motorcyclist" | "passenger" | "child" | "baby" | "infant" | "teenager" | "teenagers"
+        | "youth" | "youths" | "elder" | "elders" | "pilgrim" | "refugee" | "informer"
+        | "official" | "officials" | "leader" | "leaders" | "wife" | "husband" | "son"
+        | "daughter" | "mother" | "father" | "brother" | "sister" | "relatives" | "couple"
+        | "individual" | "individuals" | "victim" | "victims" => Victims::Civilians,
         _ => Victims::Unknown,
     }
 }
