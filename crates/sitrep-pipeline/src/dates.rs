@@ -213,6 +213,15 @@ impl DateReader {
         if let Some(reference) = reference {
             for c in self.relative.captures_iter(part) {
                 let Some(whole) = c.get(0) else { continue };
+                // "last month's salary": a period modifying a noun, no date of an event ("Monday's
+                // attack", by contrast, dates the attack).
+                let rest = &part[whole.end()..];
+                let period = ["week", "month", "year"]
+                    .iter()
+                    .any(|p| whole.as_str().to_ascii_lowercase().ends_with(p));
+                if period && (rest.starts_with("'s") || rest.starts_with("\u{2019}s")) {
+                    continue;
+                }
                 if let Some(m) = relative_date(&c, reference) {
                     push(
                         DateMention {
@@ -459,6 +468,13 @@ mod tests {
                 Some(("on 3/4", d(2020, 4, 3), 1)),
             ),
             ("in June 2014", None, Some(("June 2014", d(2014, 6, 1), 3))),
+            ("over last month’s unpaid salary", sun, None),
+            ("over last week's raids", sun, None),
+            (
+                "Saturday's attack killed five",
+                sun,
+                Some(("Saturday", d(2014, 6, 21), 1)),
+            ),
             ("towns fell Saturday", None, None),
             ("Nothing here may happen", sun, None),
             ("February 30, 2014 is no date", None, None),

@@ -793,7 +793,7 @@ impl<'a> Assembler<'a> {
             site: self.nearest_site(f, main),
             actor1,
             actor2,
-            date: stated_date(&f.dates),
+            date: event_date(text, f.span, &f.dates, main.span),
             fatalities: killed,
             wounded,
             confidence: if specific { 0.75 } else { 0.6 },
@@ -1801,31 +1801,8 @@ fn in_background(text: &str, dates: &[DateMention], trigger: Span) -> bool {
     }) {
         return false;
     }
-    let gap = if d.span.start >= trigger.end {
-        Span::new(trigger.end, d.span.start)
-    } else {
-        Span::new(d.span.end, trigger.start)
-    };
-    let words: Vec<String> = gap
-        .slice(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    const CLAUSE_BREAKS: &[&str] = &[
-        "who",
-        "which",
-        "that",
-        "against",
-        "over",
-        "demanding",
-        "opposing",
-        "for",
-        "since",
-        "after",
-        "when",
-    ];
-    if words.len() > 6 || words.iter().any(|w| CLAUSE_BREAKS.contains(&w.as_str())) {
+    let (n, broken) = gap_words(text, d.span, trigger);
+    if n > 6 || broken {
         return false;
     }
     // A date before the trigger inside a relative clause ("nurses who qualified in 2016 held
@@ -1878,6 +1855,77 @@ fn finite_casualty(text: &str, verb: Span) -> bool {
         .unwrap_or("")
         .to_ascii_lowercase();
     matches!(aux.as_str(), "were" | "was" | "been" | "are" | "is")
+}
+
+/// Words that open another clause: a date beyond one dates something else ("protested on
+/// Monday against the killing on Friday").
+const CLAUSE_BREAKS: &[&str] = &[
+    "who",
+    "which",
+    "that",
+    "against",
+    "over",
+    "demanding",
+    "opposing",
+    "for",
+    "since",
+    "after",
+    "when",
+];
+
+/// The words between a date and a trigger: how many, and whether a clause break is among them.
+fn gap_words(text: &str, date: Span, trigger: Span) -> (usize, bool) {
+    let gap = if date.start >= trigger.end {
+        Span::new(trigger.end, date.start)
+    } else {
+        Span::new(date.end, trigger.start.max(date.end))
+    };
+    let mut n = 0;
+    let mut broken = false;
+    for w in gap
+        .slice(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        n += 1;
+        broken |= CLAUSE_BREAKS.iter().any(|b| w.eq_ignore_ascii_case(b));
+    }
+    (n, broken)
+}
+
+/// The date of the event a trigger names: a date in the trigger's own clause, the nearest
+/// first ("a rally was held today over the killing … on November 25" is today's rally), else
+/// the sentence's stated date.
+fn event_date(
+    text: &str,
+    sentence: Span,
+    dates: &[DateMention],
+    trigger: Span,
+) -> Option<(NaiveDate, u8)> {
+    // A sentence that opens on a calendar date ("On 4 May 2020, …") is about that day.
+    let opening = dates.first().filter(|d| {
+        d.explicit
+            && d.kind == DateKind::Stated
+            && text[sentence.start..d.span.start.max(sentence.start)]
+                .split_whitespace()
+                .count()
+                <= 1
+    });
+    if let Some(d) = opening {
+        return Some((d.date, d.precision));
+    }
+    // In the trigger's clause, a calendar date wins over a relative one ("tonight … on 29
+    // January"), then the nearer.
+    dates
+        .iter()
+        .filter(|d| d.kind != DateKind::Historical)
+        .filter_map(|d| {
+            let (n, broken) = gap_words(text, d.span, trigger);
+            (!broken).then_some(((!d.explicit, n), d))
+        })
+        .min_by_key(|(key, _)| *key)
+        .map(|(_, d)| (d.date, d.precision))
+        .or_else(|| stated_date(dates))
 }
 
 fn nearest_date(dates: &[DateMention], span: Span) -> Option<&DateMention> {
