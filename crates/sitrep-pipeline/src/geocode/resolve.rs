@@ -147,7 +147,15 @@ struct Votes {
 }
 
 impl Votes {
-    fn collect(gaz: &Gazetteer, mentions: &[PlaceMention], probs: &[Vec<f64>]) -> Self {
+    /// `groups`: mentions of one name. A name repeated fourteen times is one piece of evidence,
+    /// not fourteen: a group votes once (its members' votes averaged), and no member hears its
+    /// own group ("Dublin … Dublin … Ohio" is Dublin, Ohio).
+    fn collect(
+        gaz: &Gazetteer,
+        mentions: &[PlaceMention],
+        probs: &[Vec<f64>],
+        groups: &[Vec<usize>],
+    ) -> Self {
         let mut v = Votes {
             country: HashMap::new(),
             admin1: HashMap::new(),
@@ -156,13 +164,19 @@ impl Votes {
             total: 0.0,
             own_total: Vec::with_capacity(mentions.len()),
         };
-        for (m, p) in mentions.iter().zip(probs) {
+        let mut group_size = vec![1usize; mentions.len()];
+        for g in groups {
+            for &i in g {
+                group_size[i] = g.len();
+            }
+        }
+        for ((m, p), &size) in mentions.iter().zip(probs).zip(&group_size) {
             let weight = match m.role {
                 MentionRole::Place if m.weak => 0.5,
                 MentionRole::Place => 1.0,
                 MentionRole::Demonym => 0.7,
                 MentionRole::Embedded => 0.4,
-            };
+            } / size as f64;
             let mut oc: HashMap<u16, f64> = HashMap::new();
             let mut oa: HashMap<u32, f64> = HashMap::new();
             for (cand, &pr) in m.candidates.iter().zip(p) {
@@ -183,6 +197,26 @@ impl Votes {
             v.own_total.push(own);
             v.own_country.push(oc);
             v.own_admin1.push(oa);
+        }
+        // Each member leaves out its whole group.
+        for g in groups.iter().filter(|g| g.len() > 1) {
+            let mut oc: HashMap<u16, f64> = HashMap::new();
+            let mut oa: HashMap<u32, f64> = HashMap::new();
+            let mut own = 0.0;
+            for &i in g {
+                for (&k, &x) in &v.own_country[i] {
+                    *oc.entry(k).or_default() += x;
+                }
+                for (&k, &x) in &v.own_admin1[i] {
+                    *oa.entry(k).or_default() += x;
+                }
+                own += v.own_total[i];
+            }
+            for &i in g {
+                v.own_country[i] = oc.clone();
+                v.own_admin1[i] = oa.clone();
+                v.own_total[i] = own;
+            }
         }
         v
     }
@@ -354,7 +388,8 @@ pub(crate) fn resolve(
         })
         .collect();
     let probs: Vec<Vec<f64>> = priors.iter().map(|p| softmax(p)).collect();
-    let mut votes = Votes::collect(gaz, mentions, &probs);
+    let groups = name_groups(mentions);
+    let mut votes = Votes::collect(gaz, mentions, &probs, &groups);
     for &(c, w) in country_prior {
         *votes.country.entry(c).or_default() += w;
         votes.total += w;
@@ -387,7 +422,6 @@ pub(crate) fn resolve(
             .collect();
         scores.push(row);
     }
-    let groups = name_groups(mentions);
     let mut choice = decide(&scores, &groups);
     let mut memo = ClosenessMemo::default();
     for _ in 0..2 {

@@ -122,6 +122,18 @@ fn context_picks_the_reading() {
             "Talks in Paris, France, ended.",
             &["Paris → Paris, FR", "France → France, FR"],
         ),
+        // A name repeated is one piece of evidence: it does not outvote the state beside it.
+        (
+            "A man from Paris was held in Paris. Paris police and Paris officers said the \
+             court in Texas will hear it.",
+            &[
+                "Paris → Paris, US",
+                "Paris → Paris, US",
+                "Paris → Paris, US",
+                "Paris → Paris, US",
+                "Texas → Texas, US",
+            ],
+        ),
         // Transliterations and articles.
         (
             "Fighters left Al-Qaim for Rawa.",
