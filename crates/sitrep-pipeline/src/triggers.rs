@@ -292,9 +292,9 @@ fn match_at(lower: &[String], toks: &[Token], i: usize, parts: &[Part]) -> Optio
         };
         match part {
             Part::Gap => {
-                // The gap takes no word, or one word.
+                // The gap takes no word, or one word or number ("seized 40 rifles").
                 go(lower, toks, i, rest, last).or_else(|| {
-                    (i < lower.len() && toks[i].is_word())
+                    (i < lower.len() && toks[i].kind != crate::tokens::TokenKind::Punct)
                         .then_some(())
                         .and_then(|()| go(lower, toks, i + 1, rest, i))
                 })

@@ -553,8 +553,18 @@ impl<'a> Assembler<'a> {
         let intervention = asserted
             .iter()
             .any(|h| matches!(h.frame, Frame::ProtestIntervene | Frame::ProtestForce));
-        // Territorial frames: one event (or control statement) per place.
-        for h in asserted.iter().filter(|h| h.frame.is_territorial()) {
+        // Territorial frames: one event (or control statement) per place. "Seized" whose
+        // object is weapons ("police seized guns in Kano") takes no territory.
+        let disrupts: Vec<Span> = asserted
+            .iter()
+            .filter(|h| h.frame == Frame::Disrupt)
+            .map(|h| h.span)
+            .collect();
+        for h in asserted
+            .iter()
+            .filter(|h| h.frame.is_territorial())
+            .filter(|h| !disrupts.iter().any(|d| d.overlaps(h.span)))
+        {
             self.territorial(doc, f, h, ctx, salient, out, control);
         }
         // Political acts stand alone.
@@ -591,13 +601,21 @@ impl<'a> Assembler<'a> {
             .iter()
             .filter(|h| !h.frame.is_territorial() && !h.frame.is_political())
             .collect();
-        let Some(main) = others
+        let Some(mut main) = others
             .iter()
             .max_by_key(|h| (h.frame.specificity(), std::cmp::Reverse(h.first)))
             .copied()
         else {
             return;
         };
+        // A raid or operation that seized or defused weapons and hurt no one is the
+        // disruption, in ACLED's terms, not an attack.
+        if matches!(main.frame, Frame::Attack | Frame::Clash)
+            && let Some(d) = others.iter().find(|h| h.frame == Frame::Disrupt)
+            && find_casualties(text, f.span).is_empty()
+        {
+            main = d;
+        }
         // A toll the sentence dates to another time ("two protesters killed last month") is
         // background, not this event's.
         let casualties: Vec<_> = find_casualties(text, f.span)
