@@ -24,7 +24,7 @@ use crate::actors::{Actor, ActorContext, ActorDictionary, ActorMention, Role};
 use crate::classify::EventClassifier;
 use crate::dates::{DateKind, DateMention, DateReader};
 use crate::geocode::{self, Geocoder, MentionRole, PlaceMention, place_of};
-use crate::quantities::{CasualtyKind, find_casualties};
+use crate::quantities::{Casualty, CasualtyKind, find_casualties};
 use crate::tokens::{Token, tokenize};
 use crate::triggers::{Frame, Modality, TriggerHit, TriggerSet, modality};
 use coding::{Coding, Victims, code, plover_of, victims_of_noun};
@@ -601,45 +601,30 @@ impl<'a> Assembler<'a> {
             .iter()
             .filter(|h| !h.frame.is_territorial() && !h.frame.is_political())
             .collect();
-        let Some(mut main) = others
+        let Some(main) = others
             .iter()
             .max_by_key(|h| (h.frame.specificity(), std::cmp::Reverse(h.first)))
             .copied()
         else {
             return;
         };
-        // A raid or operation that seized or defused weapons and hurt no one is the
-        // disruption, in ACLED's terms, not an attack.
-        if matches!(main.frame, Frame::Attack | Frame::Clash)
-            && let Some(d) = others.iter().find(|h| h.frame == Frame::Disrupt)
-            && find_casualties(text, f.span).is_empty()
-        {
-            main = d;
-        }
         // A toll the sentence dates to another time ("two protesters killed last month") is
         // background, not this event's.
         let casualties: Vec<_> = find_casualties(text, f.span)
             .into_iter()
             .filter(|c| !dated_earlier(text, &f.dates, c.verb, doc.published))
             .collect();
-        // Protesters killed at their own protest: lethal force against it, in ACLED's terms
-        // ("four protesters died from gunfire during a demonstration").
         let mut main = *main;
+        // A raid or operation that seized or defused weapons and hurt no one is the
+        // disruption, in ACLED's terms, not an attack.
+        if matches!(main.frame, Frame::Attack | Frame::Clash)
+            && casualties.is_empty()
+            && let Some(d) = others.iter().find(|h| h.frame == Frame::Disrupt)
+        {
+            main = **d;
+        }
         if matches!(main.frame, Frame::Protest | Frame::ProtestIntervene)
-            && casualties.iter().any(|c| {
-                c.kind == CasualtyKind::Killed
-                    // Told as what happened ("were killed", "died"), not as the killing a
-                    // protest is about ("mourned two protesters killed last month", "over the
-                    // killing of five protesters").
-                    && finite_casualty(text, c.verb)
-                    && c.head.as_deref().is_some_and(|h| {
-                        matches!(
-                            h,
-                            "protesters" | "protestors" | "demonstrators" | "marchers" | "protester"
-                                | "protestor" | "demonstrator"
-                        )
-                    })
-            })
+            && killed_at_protest(text, &casualties)
         {
             main.frame = Frame::ProtestForce;
         }
@@ -1857,6 +1842,29 @@ fn dated_earlier(
             && text[verb.end..d.span.start].split_whitespace().count() <= 1
             && (d.kind == DateKind::Historical
                 || published.is_some_and(|p| (p - d.date).num_days() > 7))
+    })
+}
+
+/// Protesters killed at their own protest: lethal force against it, in ACLED's terms ("four
+/// protesters died from gunfire during a demonstration"), told as what happened ("were
+/// killed", "died"), not as the killing a protest is about ("mourned two protesters killed
+/// last month", "over the killing of five protesters").
+fn killed_at_protest(text: &str, casualties: &[Casualty]) -> bool {
+    casualties.iter().any(|c| {
+        c.kind == CasualtyKind::Killed
+            && finite_casualty(text, c.verb)
+            && c.head.as_deref().is_some_and(|h| {
+                matches!(
+                    h,
+                    "protesters"
+                        | "protestors"
+                        | "demonstrators"
+                        | "marchers"
+                        | "protester"
+                        | "protestor"
+                        | "demonstrator"
+                )
+            })
     })
 }
 
