@@ -731,7 +731,7 @@ impl<'a> Assembler<'a> {
                 coding.plover = None;
             }
         }
-        if let Some(refined) = self.refine(text, f, main.frame, coding, victims) {
+        if let Some(refined) = self.refine(text, f, main.frame, coding, victims, killed > 0) {
             coding = refined;
         }
         // A toll alone in the sentence after an event belongs to it ("Clashes … in Nakale.
@@ -989,6 +989,7 @@ impl<'a> Assembler<'a> {
         frame: Frame,
         coding: Coding,
         victims: Victims,
+        deadly: bool,
     ) -> Option<Coding> {
         // A deployment is "Other" by ACLED's rules, a class the notes rarely show the classifier.
         if frame == Frame::Deploy {
@@ -1000,13 +1001,21 @@ impl<'a> Assembler<'a> {
         let bonus = rule_bonus(frame, f.long_report);
         // Victims the sentence names settle battle against attack on civilians: "soldiers
         // shot dead a student" is no armed clash, whatever the notes around it were.
-        let against_victims = |t: EventType| match victims {
-            Victims::Civilians => t == EventType::Battles,
-            Victims::Armed => t == EventType::ViolenceAgainstCivilians,
-            Victims::Unknown => false,
+        let against_victims = |t: EventType| {
+            t != rule.event_type()
+                && match victims {
+                    Victims::Civilians => t == EventType::Battles,
+                    Victims::Armed => t == EventType::ViolenceAgainstCivilians,
+                    Victims::Unknown => false,
+                }
+        };
+        // A sentence that counts its dead reports violence: never a strategic development or
+        // a protest ("the battle for al-Qaim has cost the lives of a dozen soldiers").
+        let bloodless = |s: sitrep_model::SubEventType| {
+            deadly && !s.is_violent() && s.event_type() != EventType::Riots
         };
         let penalty = |s: sitrep_model::SubEventType| {
-            if against_victims(s.event_type()) {
+            if against_victims(s.event_type()) || bloodless(s) {
                 f32::INFINITY
             } else if confusable(rule.event_type(), s.event_type()) {
                 0.0
@@ -1786,10 +1795,9 @@ fn agent_named(a: &Option<Actor>) -> bool {
     a.as_ref().is_some_and(|a| a.role == Role::Named)
 }
 
-/// The date mention closest to a trigger (the one that dates it).
 /// Whether the event a trigger names belongs to the background its nearest date gives ("fought
-/// U.S. troops in Najaf in 2004"). A historical date only dates the trigger when it is close
-/// and in the same clause: "teachers who passed the test in 2019 protested on 30 April" and
+/// U.S. troops in Najaf in 2004"; "In November 2005, Marines fought … during Operation Steel
+/// Curtain, an offensive …"). A historical date only dates the trigger in the same clause: "teachers who passed the test in 2019 protested on 30 April" and
 /// "staged a protest opposing the Act of 2006" are news of the day. A sentence that opens
 /// with a date of the day ("On 30 April 2020, …") is about that day.
 fn in_background(text: &str, dates: &[DateMention], trigger: Span) -> bool {
@@ -1804,8 +1812,8 @@ fn in_background(text: &str, dates: &[DateMention], trigger: Span) -> bool {
     }) {
         return false;
     }
-    let (n, broken) = gap_words(text, d.span, trigger);
-    if n > 6 || broken {
+    let (_, broken) = gap_words(text, d.span, trigger);
+    if broken {
         return false;
     }
     // A date before the trigger inside a relative clause ("nurses who qualified in 2016 held
@@ -1954,6 +1962,7 @@ fn event_date(
         .or_else(|| stated_date(dates))
 }
 
+/// The date mention closest to a trigger.
 fn nearest_date(dates: &[DateMention], span: Span) -> Option<&DateMention> {
     dates.iter().min_by_key(|d| {
         if d.span.start >= span.end {
