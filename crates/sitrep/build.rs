@@ -5,7 +5,7 @@ use std::fs;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use sitrep_gazetteer::Builder;
+use sitrep_gazetteer::{Builder, Divisions};
 
 fn read(dir: &Path, name: &str) -> String {
     let path = dir.join(name);
@@ -17,17 +17,24 @@ fn main() {
     let manifest =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let data = manifest.join("../../data/gazetteer");
+    let (countries, country_aliases) = (
+        read(&data, "countries.tsv"),
+        read(&data, "country_aliases.tsv"),
+    );
+    let (admin1, admin2, admin1_aliases) = (
+        read(&data, "admin1.tsv"),
+        read(&data, "admin2.tsv"),
+        read(&data, "admin1_aliases.tsv"),
+    );
     let mut b = Builder::new();
-    b.add_countries(&read(&data, "countries.tsv"))
-        .expect("countries.tsv");
-    b.add_country_aliases(&read(&data, "country_aliases.tsv"))
-        .expect("country_aliases.tsv");
-    b.add_admin(&read(&data, "admin1.tsv"), 1)
-        .expect("admin1.tsv");
-    b.add_admin(&read(&data, "admin2.tsv"), 2)
-        .expect("admin2.tsv");
-    b.add_admin_aliases(&read(&data, "admin1_aliases.tsv"))
-        .expect("admin1_aliases.tsv");
+    b.add_divisions(&Divisions {
+        countries: &countries,
+        country_aliases: &country_aliases,
+        admin1: &admin1,
+        admin2: Some(&admin2),
+        admin1_aliases: &admin1_aliases,
+    })
+    .expect("country and division tables");
     let places = data.join("places.tsv.gz");
     println!("cargo::rerun-if-changed={}", places.display());
     let file =

@@ -63,9 +63,34 @@ pub struct ReadStats {
     pub skipped: usize,
 }
 
+/// The tables of countries and administrative divisions (`data/gazetteer/`), which go in
+/// before any place so that places can be tied to them.
+#[derive(Debug, Clone, Copy)]
+pub struct Divisions<'a> {
+    pub countries: &'a str,
+    pub country_aliases: &'a str,
+    pub admin1: &'a str,
+    /// Left out by small gazetteers (tests, fuzzing).
+    pub admin2: Option<&'a str>,
+    pub admin1_aliases: &'a str,
+}
+
 impl Builder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Adds countries, their aliases, provinces (and districts) and the provinces' aliases,
+    /// in the order they depend on each other.
+    pub fn add_divisions(&mut self, d: &Divisions<'_>) -> Result<(), Error> {
+        self.add_countries(d.countries)?;
+        self.add_country_aliases(d.country_aliases)?;
+        self.add_admin(d.admin1, 1)?;
+        if let Some(admin2) = d.admin2 {
+            self.add_admin(admin2, 2)?;
+        }
+        self.add_admin_aliases(d.admin1_aliases)?;
+        Ok(())
     }
 
     /// Starts from an existing gazetteer: every entry and name key is kept.

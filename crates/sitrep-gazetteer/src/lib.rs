@@ -10,7 +10,7 @@ mod builder;
 mod index;
 pub mod normalize;
 
-pub use builder::{Builder, ReadStats, usable_name};
+pub use builder::{Builder, Divisions, ReadStats, usable_name};
 pub use index::{Country, Entry, EntryKind, Gazetteer, NONE, Posting};
 
 /// Errors reading gazetteer tables or a compiled gazetteer.

@@ -3,7 +3,7 @@
 //! supplement, plus towns the caller names) for tests, benchmarks and fuzzing, which do not
 //! run the binary's build script. The binary adds the full gazetteer and the trained models.
 
-use sitrep_gazetteer::{Builder, Gazetteer};
+use sitrep_gazetteer::{Builder, Divisions, Gazetteer};
 
 use crate::PipelineSources;
 use crate::actors::ActorSources;
@@ -51,6 +51,18 @@ pub fn sources<'a>(
     }
 }
 
+/// The bundled country and division tables; `admin2` is the districts table, which small
+/// gazetteers leave out.
+pub fn divisions(admin2: Option<&'static str>) -> Divisions<'static> {
+    Divisions {
+        countries: data!("gazetteer/countries.tsv"),
+        country_aliases: data!("gazetteer/country_aliases.tsv"),
+        admin1: data!("gazetteer/admin1.tsv"),
+        admin2,
+        admin1_aliases: data!("gazetteer/admin1_aliases.tsv"),
+    }
+}
+
 /// Countries, provinces, their aliases, the curated supplement and demonyms, plus `towns`
 /// (GeoNames rows, 19 tab-separated columns).
 ///
@@ -58,14 +70,7 @@ pub fn sources<'a>(
 /// When the bundled tables or `towns` do not parse: they are the caller's fixed data.
 pub fn small_gazetteer(towns: &str) -> Gazetteer {
     let mut b = Builder::new();
-    b.add_countries(data!("gazetteer/countries.tsv"))
-        .expect("countries");
-    b.add_country_aliases(data!("gazetteer/country_aliases.tsv"))
-        .expect("country aliases");
-    b.add_admin(data!("gazetteer/admin1.tsv"), 1)
-        .expect("admin1");
-    b.add_admin_aliases(data!("gazetteer/admin1_aliases.tsv"))
-        .expect("admin1 aliases");
+    b.add_divisions(&divisions(None)).expect("divisions");
     b.add_geonames(
         "supplement.tsv",
         data!("gazetteer/supplement.tsv").as_bytes(),
