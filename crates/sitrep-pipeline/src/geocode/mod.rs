@@ -64,6 +64,8 @@ pub struct PlaceMention {
     pub weak: bool,
     /// No gazetteer name matched: resolved to the document's focus place (given spans only).
     pub fallback: bool,
+    /// Only a part of the name matched ("Marigny" of "Faubourg Marigny"; given spans only).
+    pub fragment: bool,
 }
 
 /// The geoparser: borrowed gazetteer and word lists, no state of its own.
@@ -213,24 +215,17 @@ impl<'a> Geocoder<'a> {
             })
             .collect();
         let given = out.len();
-        let mut context = Vec::new();
-        for (i, s) in sentences.iter().enumerate() {
-            recognize::recognize_sentence(
-                self.gazetteer,
-                self.lexicon,
-                &doc.text,
-                *s,
-                i,
-                &mut context,
-            );
-        }
-        // Recognised context counts for less than the spans the caller vouches for.
+        // The places recognised as in `mentions`, with the same false-hit rules ("Taliban" is
+        // also a village's alternate name), serve as context; they count for less than the
+        // spans the caller vouches for.
+        let context = self.mentions(doc, sentences);
         out.extend(
             context
                 .into_iter()
                 .filter(|m| !spans.iter().any(|g| g.overlaps(m.full_span)))
                 .map(|mut m| {
                     m.weak = true;
+                    m.resolved = None;
                     m
                 }),
         );
@@ -250,6 +245,17 @@ impl<'a> Geocoder<'a> {
         let context_mentions = out.split_off(given);
         let focus_entry =
             focus(self.gazetteer, &out).or_else(|| focus(self.gazetteer, &context_mentions));
+        // A fragment of a longer name ("Rue" of "Rue d'Enghein", "Trent" of "Robert Trent Jones
+        // Golf Club") is weak evidence: its reading stands only where the story agrees.
+        if let Some(f) = focus_entry {
+            for m in out.iter_mut().filter(|m| m.fragment) {
+                if m.resolved
+                    .is_some_and(|r| !agrees(self.gazetteer, r.entry, f))
+                {
+                    m.resolved = None;
+                }
+            }
+        }
         // Streets, buildings and other names the gazetteer lacks lie, most likely, in the place
         // the story is about.
         // The nearest place named in the same sentence is a better guess than the story's
@@ -257,7 +263,7 @@ impl<'a> Geocoder<'a> {
         let anchors: Vec<(usize, Span, u32)> = out
             .iter()
             .chain(context_mentions.iter())
-            .filter(|m| m.role == MentionRole::Place)
+            .filter(|m| m.role == MentionRole::Place && !m.fragment)
             .filter_map(|m| {
                 let r = m.resolved?;
                 let e = self.gazetteer.entry(r.entry);
@@ -333,7 +339,7 @@ pub fn focus(gaz: &Gazetteer, mentions: &[PlaceMention]) -> Option<u32> {
     let mut counts: std::collections::HashMap<u32, f64> = std::collections::HashMap::new();
     for m in mentions
         .iter()
-        .filter(|m| m.role == MentionRole::Place && !m.fallback)
+        .filter(|m| m.role == MentionRole::Place && !m.fallback && !m.fragment)
     {
         if let Some(r) = m.resolved {
             *counts.entry(r.entry).or_default() += 0.5 + r.confidence;
@@ -354,6 +360,28 @@ pub fn focus(gaz: &Gazetteer, mentions: &[PlaceMention]) -> Option<u32> {
                 .then(b.0.cmp(&a.0))
         })
         .map(|(e, _)| e)
+}
+
+/// Whether `entry` lies where the story's focus place is: in the same country (a country
+/// focus), province (a province focus), or province or within 161 km (a town or district).
+fn agrees(gaz: &Gazetteer, entry: u32, focus: u32) -> bool {
+    let (e, f) = (gaz.entry(entry), gaz.entry(focus));
+    if entry == focus || e.country != f.country {
+        return entry == focus;
+    }
+    match f.kind {
+        EntryKind::Country | EntryKind::Region => true,
+        EntryKind::Admin1 => e.admin1 == focus || e.kind == EntryKind::Country,
+        EntryKind::Place | EntryKind::Admin2 => {
+            (f.admin1 != sitrep_gazetteer::NONE && (e.admin1 == f.admin1 || entry == f.admin1))
+                || crate::geo::haversine_km(
+                    f64::from(e.lat),
+                    f64::from(e.lon),
+                    f64::from(f.lat),
+                    f64::from(f.lon),
+                ) <= 161.0
+        }
+    }
 }
 
 /// The ACLED geo-precision of an entry: 1 a place, 2 a district, 3 a province or larger.

@@ -382,6 +382,7 @@ fn classify(
         resolved: None,
         weak: common,
         fallback: false,
+        fragment: false,
     })
 }
 
@@ -419,8 +420,14 @@ pub(crate) fn mention_for_span(
             }
         }
     }
+    // A demonym given as a toponym ("Canadian") is its country, not a town of that name.
+    if postings.iter().any(|p| p.is_demonym()) {
+        postings.retain(|p| p.is_demonym());
+    }
+    let mut fragment = false;
     if postings.is_empty() {
         let (found, hint) = partial_lookup(gaz, lex, without_the);
+        fragment = !found.is_empty();
         postings = found;
         level_hint = hint;
     }
@@ -436,6 +443,7 @@ pub(crate) fn mention_for_span(
         resolved: None,
         weak: false,
         fallback: false,
+        fragment,
     }
 }
 

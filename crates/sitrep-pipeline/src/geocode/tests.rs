@@ -24,6 +24,10 @@ const TOWNS: &str = "\
 3166720\tSuni\tSuni\tSunni\t40.28\t8.55\tP\tPPLA3\tIT\t\t14\t\t\t\t1100\t\t\t\t
 2970797\tUnieux\tUnieux\tJune\t45.40\t4.27\tP\tPPL\tFR\t\t84\t\t\t\t8800\t\t\t\t
 1710116\tJordan\tJordan\t\t10.658\t122.596\tP\tPPLA3\tPH\t\t06\t\t\t\t8255\t\t\t\t
+5521781\tCanadian\tCanadian\t\t35.913\t-100.382\tP\tPPLA2\tUS\t\tTX\t\t\t\t2649\t\t\t\t
+1135689\tKunduz\tKunduz\tKonduz\t36.729\t68.857\tP\tPPLA\tAF\t\t24\t\t\t\t161902\t\t\t\t
+751818\tArtova\tArtova\tKunduz\t40.116\t36.300\tP\tPPLA2\tTR\t\t60\t\t\t\t6231\t\t\t\t
+320635\tBozhuyuk\tBozhuyuk\tTaliban\t37.981\t41.413\tP\tPPL\tTR\t\t74\t\t\t\t1140\t\t\t\t
 ";
 
 fn gazetteer() -> Gazetteer {
@@ -177,4 +181,69 @@ fn head_words_give_the_level() {
             ("Ninawa".into(), None, "ADM1".into())
         ]
     );
+}
+
+/// Caller-given spans (resolution-only geocoding) as "surface → place, country".
+fn given(text: &str, spans: &[&str]) -> Vec<String> {
+    let (g, l) = (gazetteer(), lexicon());
+    let geo = Geocoder::new(&g, &l);
+    let doc = Document {
+        id: "t".into(),
+        text: text.into(),
+        ..Document::default()
+    };
+    let spans: Vec<Span> = spans
+        .iter()
+        .map(|s| {
+            let start = text.find(s).expect("span in text");
+            Span::new(start, start + s.len())
+        })
+        .collect();
+    let sents = crate::sentences::split(text, Span::new(0, text.len()));
+    geo.given(&doc, &sents, &spans)
+        .iter()
+        .map(|m| {
+            let e = m.resolved.map(|r| g.entry(r.entry));
+            let cc = e.and_then(|e| g.country_of(e)).map_or("-", |c| &c.iso2);
+            format!(
+                "{} → {}, {cc}",
+                m.span.slice(text),
+                e.map_or("?", |e| &e.name)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn given_spans_are_resolved_in_context() {
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        // A demonym given as a toponym is its country, not a town of that name.
+        (
+            "Canadian buyers pushed prices up in Paris, Texas.",
+            &["Canadian"],
+            &["Canadian → Canada, CA"],
+        ),
+        // A fragment of a longer name stands only where the story is: a street named after
+        // Paris in a Ramadi story is in Ramadi; a mosque named after Rawah in Anbar is in Rawah.
+        (
+            "Fighting reached the Paris Street market in Ramadi.",
+            &["Paris Street market"],
+            &["Paris Street market → Ramadi, IQ"],
+        ),
+        (
+            "Gunmen near Ramadi attacked the Rawah Grand Mosque.",
+            &["Rawah Grand Mosque"],
+            &["Rawah Grand Mosque → Rawah, IQ"],
+        ),
+        // Context is read with the recognition rules: "Taliban" (a Turkish village's alternate
+        // name) does not pull "Kunduz" to a Turkish town of that alternate name.
+        (
+            "Taliban militants shot a man in Kunduz city.",
+            &["Kunduz"],
+            &["Kunduz → Kunduz, AF"],
+        ),
+    ];
+    for (text, spans, want) in cases {
+        assert_eq!(given(text, spans), *want, "{text:?}");
+    }
 }
