@@ -337,10 +337,9 @@ pub struct EvalArgs {
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Pack folder holding docs.jsonl and gold.jsonl with ACLED event types: notes with
-    /// `events` (acled-dev, plover-gsr) or labelled snippets with `acled_sub_event_type`
-    /// (case2021-task2). Repeat to train on several packs; `DIR:N` counts a pack's examples N
-    /// times.
+    /// Pack folder holding docs.jsonl and gold.jsonl whose gold lines list `events` (acled-dev,
+    /// plover-gsr); only its train half is read. Repeat to train on several packs; `DIR:N`
+    /// counts a pack's examples N times. (case2021-task2 is a test set and is refused.)
     #[arg(long, value_name = "PACK[:N]", required = true, value_parser = parse_pack)]
     pub pack: Vec<(PathBuf, usize)>,
     /// Leave the dev eighth of the train half out (for tuning with `eval --split dev`).
@@ -352,6 +351,15 @@ pub struct TrainArgs {
     /// Where the weight tables go.
     #[arg(long, value_name = "DIR", default_value = "data/model")]
     pub out_dir: PathBuf,
+    /// Passes over the examples (default: the bundled model's setting).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// L2 penalty per update (default: the bundled model's setting).
+    #[arg(long)]
+    pub l2: Option<f32>,
+    /// Features seen in fewer examples are dropped (default: the bundled model's setting).
+    #[arg(long)]
+    pub min_count: Option<usize>,
 }
 
 /// `DIR` or `DIR:N` (N ≥ 1: how many times the pack's examples count).

@@ -199,6 +199,102 @@ fn confusable(rule: EventType, clf: EventType) -> bool {
         )
 }
 
+/// Words of fighting between two sides: with them, a weapon the sentence names may be one
+/// side's fire in a clash ("fired mortars, heavy machine guns and small arms at the
+/// positions", "exchanged artillery fire").
+const TWO_SIDED: &[&str] = &[
+    "small arms",
+    "machine gun",
+    "exchange",
+    "each other",
+    "returned fire",
+    "return fire",
+    "retaliat",
+    "clash",
+    "gunfight",
+    "firefight",
+    "gun battle",
+    "fighting",
+    "fought",
+    "battle",
+    "encounter",
+    "operation",
+];
+
+fn two_sided(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    TWO_SIDED.iter().any(|w| lower.contains(w))
+}
+
+/// Words for a place a capture can be of when the report does not name it ("recaptured the
+/// town", "seized control of two villages").
+const UNNAMED_PLACES: &[&str] = &[
+    "town",
+    "towns",
+    "village",
+    "villages",
+    "city",
+    "cities",
+    "area",
+    "areas",
+    "district",
+    "districts",
+    "base",
+    "bases",
+    "territory",
+    "territories",
+    "positions",
+    "region",
+    "province",
+    "airport",
+    "border",
+    "crossing",
+    "checkpoint",
+    "outpost",
+    "hill",
+    "hills",
+    "neighbourhood",
+    "neighborhood",
+    "neighbourhoods",
+    "neighborhoods",
+    "suburb",
+    "suburbs",
+    "port",
+    "oilfield",
+    "oilfields",
+    "refinery",
+    "dam",
+    "island",
+    "road",
+    "highway",
+    "capital",
+    "stronghold",
+    "strongholds",
+    "camp",
+    "garrison",
+];
+
+/// Whether a capture's object is a place word: in the five words after the trigger, or the
+/// eight before it ("three other towns fell to …"), within its clause.
+fn names_unnamed_place(text: &str, toks: &[Token], h: &TriggerHit) -> bool {
+    let place = |t: &Token| {
+        let w = t.text(text);
+        UNNAMED_PLACES.iter().any(|p| p.eq_ignore_ascii_case(w))
+    };
+    let stop = |t: &&Token| !matches!(t.text(text), "." | ";" | ",");
+    toks.iter()
+        .skip(h.last + 1)
+        .take(5)
+        .take_while(stop)
+        .any(place)
+        || toks[..h.first]
+            .iter()
+            .rev()
+            .take(8)
+            .take_while(stop)
+            .any(place)
+}
+
 /// Extra margin the classifier needs to move a coding across unlike event types.
 const UNLIKE_PENALTY: f32 = 2.0;
 
@@ -617,8 +713,19 @@ impl<'a> Assembler<'a> {
         let mut main = *main;
         // A raid or operation that seized or defused weapons and hurt no one is the
         // disruption, in ACLED's terms, not an attack.
-        if matches!(main.frame, Frame::Attack | Frame::Clash)
-            && casualties.is_empty()
+        // So is a weapon the sentence names only as defused, seized or found ("defused an
+        // improvised explosive device"), and a bomb factory "destroyed".
+        if matches!(
+            main.frame,
+            Frame::Attack
+                | Frame::Clash
+                | Frame::Ied
+                | Frame::Grenade
+                | Frame::Shelling
+                | Frame::Suicide
+                | Frame::Chemical
+                | Frame::Loot
+        ) && casualties.is_empty()
             && let Some(d) = others.iter().find(|h| h.frame == Frame::Disrupt)
         {
             main = **d;
@@ -932,8 +1039,10 @@ impl<'a> Assembler<'a> {
         else {
             return;
         };
-        if main.frame.specificity() >= WEAPON_SPECIFICITY {
-            return; // a weapon the report names outweighs any reading of the whole
+        // A weapon the report names, or names as defused or seized, outweighs any reading of
+        // the whole.
+        if main.frame.specificity() >= WEAPON_SPECIFICITY || main.frame == Frame::Disrupt {
+            return;
         }
         // Civilian victims the rules found make it no battle ("armed pastoralists attacked
         // two farmers").
@@ -1014,8 +1123,22 @@ impl<'a> Assembler<'a> {
         let bloodless = |s: sitrep_model::SubEventType| {
             deadly && !s.is_violent() && s.event_type() != EventType::Riots
         };
+        // A weapon the sentence names (or names as defused or seized) keeps its event type
+        // unless the sentence tells of two sides firing: the notes the classifier learned
+        // from code most fire on soldiers and police as clashes, news of a suicide bombing or
+        // an air strike is that. On armed victims the classifier may still move a grenade,
+        // a bomb or shelling to a clash, as ACLED's coders do.
+        let weapon_lock = (frame.specificity() >= WEAPON_SPECIFICITY || frame == Frame::Disrupt)
+            && (matches!(
+                frame,
+                Frame::Suicide | Frame::Airstrike | Frame::Chemical | Frame::Disrupt
+            ) || victims != Victims::Armed)
+            && !two_sided(window.slice(text));
         let penalty = |s: sitrep_model::SubEventType| {
-            if against_victims(s.event_type()) || bloodless(s) {
+            if against_victims(s.event_type())
+                || bloodless(s)
+                || (weapon_lock && s.event_type() != rule.event_type())
+            {
                 f32::INFINITY
             } else if confusable(rule.event_type(), s.event_type()) {
                 0.0
@@ -1119,7 +1242,7 @@ impl<'a> Assembler<'a> {
                 });
                 let coding = code(h.frame, taker.as_ref(), Victims::Unknown, false);
                 let loser = patient.filter(coding::is_armed);
-                if objects.is_empty() && h.frame == Frame::Take {
+                if objects.is_empty() && names_unnamed_place(text, &f.toks, h) {
                     out.push(Candidate {
                         frame: h.frame,
                         coding,
@@ -1530,8 +1653,19 @@ impl<'a> Assembler<'a> {
                 });
             }
         }
-        // Captures said of unnamed "towns" are now covered by the promoted ones.
-        candidates.retain(|c| !c.placeholder);
+        // Captures said of unnamed "towns" are now covered by the promoted ones; where the
+        // report names no captured place ("troops recaptured the town"), the capture stands,
+        // placed where the report is about.
+        let sited = candidates
+            .iter()
+            .any(|c| !c.placeholder && c.frame.is_territorial() && c.site.is_some());
+        if sited {
+            candidates.retain(|c| !c.placeholder);
+        } else {
+            for c in candidates.iter_mut().filter(|c| c.placeholder) {
+                c.placeholder = false;
+            }
+        }
     }
 
     /// Fills the site and date from the document when the sentence gave none.

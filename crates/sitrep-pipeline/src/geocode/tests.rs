@@ -27,6 +27,7 @@ const TOWNS: &str = "\
 5521781\tCanadian\tCanadian\t\t35.913\t-100.382\tP\tPPLA2\tUS\t\tTX\t\t\t\t2649\t\t\t\t
 1135689\tKunduz\tKunduz\tKonduz\t36.729\t68.857\tP\tPPLA\tAF\t\t24\t\t\t\t161902\t\t\t\t
 751818\tArtova\tArtova\tKunduz\t40.116\t36.300\tP\tPPLA2\tTR\t\t60\t\t\t\t6231\t\t\t\t
+4885995\tBureau\tBureau\t\t41.368\t-89.389\tP\tPPL\tUS\t\tIL\t\t\t\t3000\t\t\t\t
 320635\tBozhuyuk\tBozhuyuk\tTaliban\t37.981\t41.413\tP\tPPL\tTR\t\t74\t\t\t\t1140\t\t\t\t
 ";
 
@@ -104,6 +105,8 @@ fn false_hits_are_rejected() {
             "Al Jazeera reported clashes in Mosul.",
             &["Mosul → Mosul, IQ"],
         ),
+        // An organisation's head word is no place alone ("Bureau" is also an Illinois county).
+        ("The Central Bureau of Investigation filed its report.", &[]),
     ];
     for (text, want) in cases {
         assert_eq!(places(text), *want, "{text:?}");

@@ -1,7 +1,7 @@
 //! `sitrep train`: fits the linear event classifiers on the train half of one or more
 //! benchmark packs and writes the compact weight tables to `data/model/`: the ACLED heads
-//! (event type, sub-event type) from ACLED notes and labelled news snippets (CASE 2021), the
-//! PLOVER head from the PLOVER gold-standard pack. Only heads with enough examples are written.
+//! (event type, sub-event type) from ACLED notes, the PLOVER head from the PLOVER
+//! gold-standard pack. Only heads with enough examples are written.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -46,7 +46,13 @@ pub fn run(_cli: &Cli, args: &TrainArgs) -> Result<Status> {
         subs.len(),
         plovers.len()
     );
-    let cfg = TrainConfig::default();
+    let defaults = TrainConfig::default();
+    let cfg = TrainConfig {
+        epochs: args.epochs.unwrap_or(defaults.epochs),
+        l2: args.l2.unwrap_or(defaults.l2),
+        min_count: args.min_count.unwrap_or(defaults.min_count),
+        ..defaults
+    };
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("creating {}", args.out_dir.display()))?;
     for (name, examples) in [
@@ -81,13 +87,20 @@ struct Example {
     plover: Option<String>,
 }
 
-/// The train half of a pack, without the held-out eighth `holdout`, as labelled texts. Gold
-/// lines either list `events` (the first is the report's main event) or label the whole
-/// snippet (`acled_event_type`, `acled_sub_event_type`); snippets whose label ACLED does not
-/// have are left out.
+/// The train half of a pack, without the held-out eighth `holdout`, as labelled texts: gold
+/// lines that list `events` (the first is the report's main event). A pack without them (a
+/// snippet pack such as case2021-task2, which is for evaluation only) is refused.
 fn pack_examples(pack: &Path, holdout: Option<u8>) -> Result<Vec<Example>> {
     let gold = sitrep_eval::read_jsonl(&pack.join("gold.jsonl"))?;
     let docs = sitrep_eval::read_jsonl(&pack.join("docs.jsonl"))?;
+    if !gold.iter().any(|g| g.pointer("/events/0").is_some()) {
+        anyhow::bail!(
+            "{}: no gold line lists `events`; sitrep trains on event-coded reports only \
+             (labelled snippet packs such as case2021-task2 are test sets: evaluate on them \
+             with `sitrep eval classify`)",
+            pack.display()
+        );
+    }
     let text_of: HashMap<&str, &str> = docs
         .iter()
         .filter_map(|d| Some((d.get("id")?.as_str()?, d.get("text")?.as_str()?)))
@@ -99,29 +112,20 @@ fn pack_examples(pack: &Path, holdout: Option<u8>) -> Result<Vec<Example>> {
         .filter(|g| sitrep_eval::split_of(g) == sitrep_eval::Split::Train)
         .filter(|g| holdout.is_none_or(|k| !super::eval::in_fold(g, k)))
     {
-        let Some(text) = g
-            .get("doc_id")
-            .and_then(Value::as_str)
-            .and_then(|id| text_of.get(id))
-        else {
+        let (Some(text), Some(first)) = (
+            g.get("doc_id")
+                .and_then(Value::as_str)
+                .and_then(|id| text_of.get(id)),
+            g.pointer("/events/0"),
+        ) else {
             continue;
         };
-        let text = text.to_string();
-        let ex = match g.pointer("/events/0") {
-            Some(first) => Example {
-                text,
-                event_type: field(first, "event_type").filter(|t| !t.contains('|')),
-                sub_event_type: field(first, "sub_event_type"),
-                plover: field(first, "plover").map(|p| p.to_uppercase()),
-            },
-            None => Example {
-                text,
-                event_type: field(g, "acled_event_type"),
-                sub_event_type: field(g, "acled_sub_event_type"),
-                plover: None,
-            },
-        };
-        out.push(ex);
+        out.push(Example {
+            text: text.to_string(),
+            event_type: field(first, "event_type").filter(|t| !t.contains('|')),
+            sub_event_type: field(first, "sub_event_type"),
+            plover: field(first, "plover").map(|p| p.to_uppercase()),
+        });
     }
     Ok(out)
 }

@@ -102,8 +102,8 @@ fn geoparsing_resolution_only() {
 
 #[test]
 fn case2021_classification() {
-    // The classifier learned from the train part of this pack: only its test part counts.
-    let Some(r) = eval(&["eval", "classify", "case2021-task2", "--split", "test"]) else {
+    // A test set only (../shared/bench/README.md): never trained on, scored whole.
+    let Some(r) = eval(&["eval", "classify", "case2021-task2"]) else {
         return;
     };
     floor(
@@ -135,5 +135,5 @@ const FLOORS: Floors = Floors {
     gwn_acc161: 0.875,
     lgl_recognition_f1: 0.74,
     gwn_recognition_f1: 0.81,
-    case_weighted_f1: 0.62,
+    case_weighted_f1: 0.49,
 };

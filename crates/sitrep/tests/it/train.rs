@@ -1,5 +1,5 @@
-//! `sitrep train` on two small packs of the two gold shapes (notes with `events`, labelled
-//! snippets): what it learns from, and what it must never learn from.
+//! `sitrep train` on small packs: what it learns from (the train half of event-coded notes),
+//! and what it must never learn from (test-split notes, snippet test sets).
 
 use std::io::Read;
 use std::path::Path;
@@ -35,7 +35,7 @@ fn model_text(path: &Path) -> String {
 }
 
 #[test]
-fn trains_on_both_gold_shapes_and_never_on_test_documents() {
+fn trains_on_notes_never_on_test_documents_nor_snippet_test_sets() {
     let tmp = tempfile::tempdir().expect("tempdir");
     // Notes: clashes and protests. Every test-split note carries a word seen nowhere else.
     let notes: Vec<(String, String, Value)> = (0..120)
@@ -59,75 +59,58 @@ fn trains_on_both_gold_shapes_and_never_on_test_documents() {
             (id, format!("{words}{leak}"), gold)
         })
         .collect();
-    // Snippets: chemical attacks (a label the notes lack) and disasters ACLED does not code.
+    // Snippets labelled whole, the shape of the CASE 2021 test set.
     let snippets: Vec<(String, String, Value)> = (0..60)
         .map(|i| {
             let id = format!("snip-{i}");
-            let gold = if i % 3 == 0 {
-                json!({"doc_id": id, "label": "NATURAL_DISASTER"})
-            } else {
-                json!({"doc_id": id, "label": "CHEM_WEAP",
-                       "acled_sub_event_type": "Chemical weapon",
-                       "acled_event_type": "Explosions/Remote violence"})
-            };
-            let text = if i % 3 == 0 {
-                "floods swept the valley".to_string()
-            } else {
-                "chlorine gas canisters fell on the district".to_string()
-            };
-            (id, text, gold)
+            let gold = json!({"doc_id": id, "label": "CHEM_WEAP",
+                              "acled_sub_event_type": "Chemical weapon",
+                              "acled_event_type": "Explosions/Remote violence"});
+            (id, "chlorine gas canisters fell".to_string(), gold)
         })
         .collect();
     write_pack(&tmp.path().join("notes"), &notes);
     write_pack(&tmp.path().join("snippets"), &snippets);
     let out_dir = tmp.path().join("model");
-    let notes_dir = tmp.path().join("notes").display().to_string();
-    let snippets_arg = format!("{}:2", tmp.path().join("snippets").display());
+    let notes_arg = format!("{}:2", tmp.path().join("notes").display());
+    let snippets_dir = tmp.path().join("snippets").display().to_string();
     let out_arg = out_dir.display().to_string();
-    let out = run(&[
+
+    let refused = run(&[
         "train",
         "--pack",
-        &notes_dir,
+        &notes_arg,
         "--pack",
-        &snippets_arg,
+        &snippets_dir,
         "--out-dir",
         &out_arg,
     ]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "a snippet test set is refused");
+    assert!(
+        stderr.contains("snippets") && stderr.contains("test set"),
+        "the error names the pack and why: {stderr}"
+    );
+    assert!(!out_dir.join("sub_event_type.tsv.gz").exists());
+
+    let out = run(&["train", "--pack", &notes_arg, "--out-dir", &out_arg]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains("(x2)"),
-        "the snippet pack's weight is reported: {stderr}"
+        "the pack's weight is reported: {stderr}"
     );
-
     let subs = model_text(&out_dir.join("sub_event_type.tsv.gz"));
     let labels = subs
         .lines()
         .find_map(|l| l.strip_prefix("labels\t"))
         .expect("labels line");
-    assert_eq!(
-        labels, "Armed clash|Chemical weapon|Peaceful protest",
-        "labels from both shapes, none ACLED lacks"
-    );
-    assert!(subs.lines().any(|l| l.starts_with("chlorine\t")));
+    assert_eq!(labels, "Armed clash|Peaceful protest");
+    assert!(subs.lines().any(|l| l.starts_with("clashed\t")));
     assert!(
-        !subs.contains("zzleakword") && !subs.contains("floods"),
-        "nothing from test-split documents or unlabelled snippets"
+        !subs.contains("zzleakword"),
+        "nothing from test-split documents"
     );
     let types = model_text(&out_dir.join("event_type.tsv.gz"));
-    assert!(types.contains("Explosions/Remote violence"));
-}
-
-#[test]
-fn a_pack_weight_of_zero_is_refused_with_the_reason() {
-    let out = run(&[
-        "train",
-        "--pack",
-        "somewhere:0",
-        "--out-dir",
-        "/nonexistent",
-    ]);
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("at least 1"), "{stderr}");
+    assert!(types.contains("Battles") && types.contains("Protests"));
 }
