@@ -140,7 +140,10 @@ impl Frame {
     pub fn specificity(self) -> u8 {
         use Frame::*;
         match self {
-            Chemical | Suicide | Airstrike | Grenade | Ied | Shelling => 9,
+            // A suicide attack is one, whatever carried the bomb ("a car bomb driven by a
+            // suicide attacker").
+            Suicide => 10,
+            Chemical | Airstrike | Grenade | Ied | Shelling => 9,
             ProtestForce => 9,
             Sexual | Abduct => 8,
             // Violence at a demonstration makes it a riot, whatever the police did.
