@@ -140,6 +140,15 @@ pub fn code(frame: Frame, agent: Option<&Actor>, victims: Victims, intervention:
         F::Protest => acled(S::PeacefulProtest),
         F::ProtestIntervene => acled(S::ProtestWithIntervention),
         F::ProtestForce => acled(S::ExcessiveForceAgainstProtesters),
+        // Homes torched by soldiers, police or a named armed group are property destruction;
+        // by a crowd or unnamed assailants, a riot (as ACLED codes arson in unrest).
+        F::Riot
+            if agent.is_some_and(|a| {
+                is_armed(a) && !matches!(a.role, Role::ArmedUnidentified | Role::Identity)
+            }) =>
+        {
+            acled(S::LootingPropertyDestruction)
+        }
         F::Riot => acled(S::ViolentDemonstration),
         F::Mob => acled(S::MobViolence),
         F::Arrest => acled(S::Arrests),

@@ -272,11 +272,27 @@ const UNNAMED_PLACES: &[&str] = &[
     "strongholds",
     "camp",
     "garrison",
+    "hilltop",
+    "hilltops",
+    "heights",
+    "headquarters",
+    "frontline",
+    "barracks",
 ];
 
-/// Whether a capture's object is a place word: in the five words after the trigger, or the
-/// eight before it ("three other towns fell to …"), within its clause.
-fn names_unnamed_place(text: &str, toks: &[Token], h: &TriggerHit) -> bool {
+/// The word just before byte `at` (letters only), or "".
+fn word_before(text: &str, at: usize) -> &str {
+    text.get(..at)
+        .unwrap_or("")
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("")
+}
+
+/// Whether a capture's object is a place word: in the five words after the trigger, or
+/// (`before`) the eight before it ("three other towns fell to …"), within its clause.
+fn names_unnamed_place(text: &str, toks: &[Token], h: &TriggerHit, before: bool) -> bool {
     let place = |t: &Token| {
         let w = t.text(text);
         UNNAMED_PLACES.iter().any(|p| p.eq_ignore_ascii_case(w))
@@ -287,12 +303,13 @@ fn names_unnamed_place(text: &str, toks: &[Token], h: &TriggerHit) -> bool {
         .take(5)
         .take_while(stop)
         .any(place)
-        || toks[..h.first]
-            .iter()
-            .rev()
-            .take(8)
-            .take_while(stop)
-            .any(place)
+        || before
+            && toks[..h.first]
+                .iter()
+                .rev()
+                .take(8)
+                .take_while(stop)
+                .any(place)
 }
 
 /// Sentences beyond which a report counts as long (see [`rule_bonus`]).
@@ -738,7 +755,7 @@ impl<'a> Assembler<'a> {
             main = *a;
         }
         if matches!(main.frame, Frame::Protest | Frame::ProtestIntervene)
-            && killed_at_protest(text, &casualties)
+            && killed_at_protest(text, f.span, &casualties)
         {
             main.frame = Frame::ProtestForce;
         }
@@ -1190,7 +1207,16 @@ impl<'a> Assembler<'a> {
         control: &mut Vec<ControlStatement>,
     ) {
         let text = &doc.text;
-        let r = roles::roles(text, &f.toks, h, &f.actors);
+        let mut r = roles::roles(text, &f.toks, h, &f.actors);
+        // "regained control of several villages from Boko Haram": who it was taken from is
+        // the loser, never the taker.
+        if let Some(i) = r.agent
+            && f.actors[i].span.start > h.span.end
+            && word_before(text, f.actors[i].span.start).eq_ignore_ascii_case("from")
+        {
+            r.patient = r.patient.or(Some(i));
+            r.agent = None;
+        }
         let agent = r
             .agent
             .map(|i| self.resolve_generic(&f.actors[i], salient, ctx, &doc.text));
@@ -1238,6 +1264,27 @@ impl<'a> Assembler<'a> {
                     .copied()
                     .collect();
                 let sites = objects_sites(&from_places);
+                // "withdrew from the town", "handed over the base": where the report is about.
+                if sites.is_empty()
+                    && objects.is_empty()
+                    && names_unnamed_place(text, &f.toks, h, false)
+                {
+                    out.push(Candidate {
+                        frame: h.frame,
+                        coding: code(h.frame, withdrawer.as_ref(), Victims::Unknown, false),
+                        sentence: f.index,
+                        evidence: f.span,
+                        more_evidence: Vec::new(),
+                        site: None,
+                        actor1: withdrawer.clone(),
+                        actor2: None,
+                        date,
+                        fatalities: 0,
+                        wounded: None,
+                        confidence: 0.5,
+                        placeholder: true,
+                    });
+                }
                 for site in sites {
                     out.push(Candidate {
                         frame: h.frame,
@@ -1257,7 +1304,23 @@ impl<'a> Assembler<'a> {
                 }
             }
             Frame::Take | Frame::Retake => {
-                // Without a named taker, the group the story is about took it.
+                // Without a named taker, a recapture is the state's (the forces the sentence
+                // names before it: "the army said it had regained …"), a capture the group
+                // the story is about.
+                let state_before = || {
+                    f.actors
+                        .iter()
+                        .filter(|a| a.span.end <= h.span.start)
+                        .map(|a| self.resolve_generic(a, salient, ctx, &doc.text))
+                        .find(|a| a.inter == inter::STATE)
+                };
+                let agent = match (agent, h.frame) {
+                    (None, Frame::Retake) => state_before().or_else(|| {
+                        ctx.country
+                            .map(|c| self.actors.compose(Role::Military, Some(c), ctx.date))
+                    }),
+                    (a, _) => a,
+                };
                 let taker = agent.or_else(|| salient.non_state()).or_else(|| {
                     ctx.country.map(|c| {
                         self.actors
@@ -1266,7 +1329,7 @@ impl<'a> Assembler<'a> {
                 });
                 let coding = code(h.frame, taker.as_ref(), Victims::Unknown, false);
                 let loser = patient.filter(coding::is_armed);
-                if objects.is_empty() && names_unnamed_place(text, &f.toks, h) {
+                if objects.is_empty() && names_unnamed_place(text, &f.toks, h, true) {
                     out.push(Candidate {
                         frame: h.frame,
                         coding,
@@ -2015,23 +2078,52 @@ fn dated_earlier(
 /// protesters died from gunfire during a demonstration"), told as what happened ("were
 /// killed", "died"), not as the killing a protest is about ("mourned two protesters killed
 /// last month", "over the killing of five protesters").
-fn killed_at_protest(text: &str, casualties: &[Casualty]) -> bool {
-    casualties.iter().any(|c| {
-        c.kind == CasualtyKind::Killed
-            && finite_casualty(text, c.verb)
-            && c.head.as_deref().is_some_and(|h| {
-                matches!(
-                    h,
-                    "protesters"
-                        | "protestors"
-                        | "demonstrators"
-                        | "marchers"
-                        | "protester"
-                        | "protestor"
-                        | "demonstrator"
-                )
+fn killed_at_protest(text: &str, sentence: Span, casualties: &[Casualty]) -> bool {
+    // "three people died when soldiers opened fire on a crowd of protesters".
+    let lower = sentence.slice(text).to_lowercase();
+    let fired_on_crowd = |c: &Casualty| {
+        [
+            "fire on",
+            "fire at",
+            "fired on",
+            "fired at",
+            "shot at",
+            "shooting at",
+        ]
+        .iter()
+        .any(|f| {
+            lower.match_indices(f).any(|(i, _)| {
+                let after: String = lower[i + f.len()..].chars().take(40).collect();
+                [
+                    "protesters",
+                    "protestors",
+                    "demonstrators",
+                    "marchers",
+                    "crowd",
+                ]
+                .iter()
+                .any(|p| after.contains(p))
             })
-    })
+        }) && c.kind == CasualtyKind::Killed
+            && finite_casualty(text, c.verb)
+    };
+    casualties.iter().any(fired_on_crowd)
+        || casualties.iter().any(|c| {
+            c.kind == CasualtyKind::Killed
+                && finite_casualty(text, c.verb)
+                && c.head.as_deref().is_some_and(|h| {
+                    matches!(
+                        h,
+                        "protesters"
+                            | "protestors"
+                            | "demonstrators"
+                            | "marchers"
+                            | "protester"
+                            | "protestor"
+                            | "demonstrator"
+                    )
+                })
+        })
 }
 
 /// A casualty verb in a clause of its own: "died", or a participle after "were"/"was"/"been".
