@@ -1178,8 +1178,14 @@ impl<'a> Assembler<'a> {
         // or an attack; an arrest, an agreement or a new base stays what the rules read.
         let settled = rule.event_type() == EventType::StrategicDevelopments
             && rule != sitrep_model::SubEventType::LootingPropertyDestruction;
+        // A protest the sentence calls peaceful is no riot.
+        let peaceful = rule.event_type() == EventType::Protests && {
+            let w = window.slice(text).to_lowercase();
+            w.contains("peaceful") || w.contains("peacefully")
+        };
         let penalty = |s: sitrep_model::SubEventType| {
-            let barred = against_victims(s.event_type())
+            let barred = (peaceful && s.event_type() == EventType::Riots)
+                || against_victims(s.event_type())
                 || bloodless(s)
                 || (weapon_lock && s.event_type() != rule.event_type())
                 || exact
