@@ -129,11 +129,11 @@ struct Floors {
 const FLOORS: Floors = Floors {
     acled_event_type: 0.865,
     acled_sub_event_type: 0.81,
-    acled_fatalities_band: 0.90,
+    acled_fatalities_band: 0.905,
     acled_acc161: 0.635,
     lgl_acc161: 0.855,
     gwn_acc161: 0.875,
     lgl_recognition_f1: 0.74,
     gwn_recognition_f1: 0.81,
-    case_weighted_f1: 0.49,
+    case_weighted_f1: 0.55,
 };
