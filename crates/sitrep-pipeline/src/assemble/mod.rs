@@ -82,6 +82,9 @@ struct Candidate {
     /// A capture said of places the sentence does not name ("three other towns fell"):
     /// kept only to date and attribute the control statements that name them.
     placeholder: bool,
+    /// Told in words that leave no doubt ("captured", "took control of"): the whole-report
+    /// reading does not recode it.
+    firm: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -279,6 +282,64 @@ const UNNAMED_PLACES: &[&str] = &[
     "frontline",
     "barracks",
 ];
+
+/// A capture and the fighting for it told in one sentence are one event in ACLED's terms: the
+/// change of hands, with the fighting's dead ("retook the district after heavy fighting that
+/// left 20 insurgents dead").
+fn subsume_fighting(candidates: &mut Vec<Candidate>) {
+    use sitrep_model::SubEventType as S;
+    let changes_hands = |c: &Candidate| {
+        matches!(
+            c.coding.sub_event_type,
+            Some(S::GovernmentRegainsTerritory | S::NonStateActorOvertakesTerritory)
+        ) && !c.placeholder
+    };
+    let sentences: HashSet<usize> = candidates
+        .iter()
+        .filter(|c| changes_hands(c))
+        .map(|c| c.sentence)
+        .collect();
+    if sentences.is_empty() {
+        return;
+    }
+    let mut dead: HashMap<usize, (u32, Option<u32>)> = HashMap::new();
+    candidates.retain(|c| {
+        let fighting =
+            c.coding.sub_event_type == Some(S::ArmedClash) && sentences.contains(&c.sentence);
+        if fighting {
+            let d = dead.entry(c.sentence).or_default();
+            d.0 = d.0.max(c.fatalities);
+            d.1 = d.1.max(c.wounded);
+        }
+        !fighting
+    });
+    for c in candidates.iter_mut().filter(|c| changes_hands(c)) {
+        if let Some(&(k, w)) = dead.get(&c.sentence) {
+            c.fatalities = c.fatalities.max(k);
+            c.wounded = c.wounded.max(w);
+        }
+    }
+}
+
+/// A capture told in words that mean nothing else ("captured", "took control of", "fell
+/// to"); "taken", "entered", "stormed" and "occupied" also tell of people taken, convoys
+/// entering and protesters storming offices.
+fn firm_capture(trigger: &str) -> bool {
+    let t = trigger.to_lowercase();
+    t.contains(' ')
+        || matches!(
+            t.as_str(),
+            "captured"
+                | "overran"
+                | "overrun"
+                | "recaptured"
+                | "retook"
+                | "retaken"
+                | "regained"
+                | "liberated"
+                | "conquered"
+        )
+}
 
 /// The word just before byte `at` (letters only), or "".
 fn word_before(text: &str, at: usize) -> &str {
@@ -704,6 +765,7 @@ impl<'a> Assembler<'a> {
                 wounded: None,
                 confidence: 0.5,
                 placeholder: false,
+                firm: false,
             });
         }
         // The rest merge into the sentence's most specific frame.
@@ -932,6 +994,7 @@ impl<'a> Assembler<'a> {
             wounded,
             confidence: if specific { 0.75 } else { 0.6 },
             placeholder: false,
+            firm: false,
         });
     }
 
@@ -1025,6 +1088,7 @@ impl<'a> Assembler<'a> {
             wounded: None,
             confidence: 0.4 * f64::from(p),
             placeholder: false,
+            firm: false,
         })
     }
 
@@ -1071,6 +1135,7 @@ impl<'a> Assembler<'a> {
                 main.frame,
                 Frame::Disrupt | Frame::Agreement | Frame::Hq | Frame::GroupChange
             )
+            || main.firm
         {
             return;
         }
@@ -1289,6 +1354,7 @@ impl<'a> Assembler<'a> {
                         wounded: None,
                         confidence: 0.5,
                         placeholder: true,
+                        firm: false,
                     });
                 }
                 for site in sites {
@@ -1306,6 +1372,7 @@ impl<'a> Assembler<'a> {
                         wounded: None,
                         confidence: 0.6,
                         placeholder: false,
+                        firm: false,
                     });
                 }
             }
@@ -1335,6 +1402,7 @@ impl<'a> Assembler<'a> {
                 });
                 let coding = code(h.frame, taker.as_ref(), Victims::Unknown, false);
                 let loser = patient.filter(coding::is_armed);
+                let firm = firm_capture(h.span.slice(text));
                 if objects.is_empty() && names_unnamed_place(text, &f.toks, h, true) {
                     out.push(Candidate {
                         frame: h.frame,
@@ -1350,6 +1418,7 @@ impl<'a> Assembler<'a> {
                         wounded: None,
                         confidence: 0.5,
                         placeholder: true,
+                        firm,
                     });
                 }
                 for site in objects_sites(&objects) {
@@ -1376,6 +1445,7 @@ impl<'a> Assembler<'a> {
                         wounded: None,
                         confidence: if agent_named(&taker) { 0.8 } else { 0.6 },
                         placeholder: false,
+                        firm,
                     });
                 }
             }
@@ -1743,6 +1813,7 @@ impl<'a> Assembler<'a> {
                     wounded: None,
                     confidence: 0.55,
                     placeholder: false,
+                    firm: false,
                 });
             }
         }
@@ -1822,6 +1893,7 @@ impl<'a> Assembler<'a> {
         {
             candidates.retain(|c| c.evidence.start >= title_end);
         }
+        subsume_fighting(&mut candidates);
         // Merge: same coding, same place, same day.
         let mut merged: Vec<(Candidate, Vec<Span>)> = Vec::new();
         // Where each key and each piece of evidence went: merging stays linear when a long
