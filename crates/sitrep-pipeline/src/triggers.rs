@@ -247,6 +247,10 @@ impl TriggerSet {
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
+            if is_month_name(text, toks, i) {
+                i += 1;
+                continue;
+            }
             let mut best: Option<(usize, Frame)> = None;
             let mut consider = |frame: Frame, parts: &[Part]| {
                 if let Some(end) = match_at(&lower, toks, i, parts)
@@ -279,6 +283,31 @@ impl TriggerSet {
         }
         out
     }
+}
+
+/// "March" and "May" written as months: capitalised, beside a day or a year ("On 2 March
+/// 2020", "in May 2019", "March 3"), or after "in"/"early"/"late" ("in March"). Not a
+/// protest march.
+fn is_month_name(text: &str, toks: &[Token], i: usize) -> bool {
+    let w = toks[i].text(text);
+    if w != "March" && w != "May" {
+        return false;
+    }
+    let number = |j: Option<usize>| {
+        j.and_then(|j| toks.get(j))
+            .is_some_and(|t| t.kind == crate::tokens::TokenKind::Number)
+    };
+    let before = i
+        .checked_sub(1)
+        .map(|j| toks[j].text(text).to_ascii_lowercase());
+    number(i.checked_sub(1))
+        || number(Some(i + 1))
+        || before.is_some_and(|b| {
+            matches!(
+                b.as_str(),
+                "in" | "early" | "late" | "mid" | "since" | "until" | "last" | "next" | "of"
+            )
+        })
 }
 
 /// The index of the last token matched when `parts` match from token `i`.
@@ -484,6 +513,15 @@ mod tests {
         use Frame::*;
         use Modality::*;
         let cases: &[(&str, &[(Frame, &str, Modality)])] = &[
+            // "March" the month is no protest march; "May" the month no modal.
+            (
+                "On 2 March 2020, a man was killed in Kandahar.",
+                &[(Kill, "killed", Asserted)],
+            ),
+            (
+                "Thousands march on parliament in March.",
+                &[(Protest, "march", Asserted)],
+            ),
             (
                 "A strategic border crossing fell Saturday to the control of ISIS militants.",
                 &[(Take, "fell Saturday to the control", Asserted)],

@@ -222,6 +222,9 @@ const TWO_SIDED: &[&str] = &[
     "battle",
     "encounter",
     "operation",
+    "rival",
+    "both directions",
+    "between two",
 ];
 
 fn two_sided(text: &str) -> bool {
@@ -1252,7 +1255,9 @@ impl<'a> Assembler<'a> {
             let barred = (peaceful && s.event_type() == EventType::Riots)
                 || against_victims(s.event_type())
                 || bloodless(s)
-                || (weapon_lock && s.event_type() != rule.event_type())
+                || (weapon_lock
+                    && s.event_type() != rule.event_type()
+                    && s != sitrep_model::SubEventType::DisruptedWeaponsUse)
                 || exact
                 || (settled && s.event_type() != rule.event_type())
                 || !confusable(rule.event_type(), s.event_type());
@@ -2159,30 +2164,46 @@ fn dated_earlier(
 fn killed_at_protest(text: &str, sentence: Span, casualties: &[Casualty]) -> bool {
     // "three people died when soldiers opened fire on a crowd of protesters".
     let lower = sentence.slice(text).to_lowercase();
+    // By forces of order: gunmen firing on a march commit an attack.
+    let forces = [
+        "police",
+        "soldier",
+        "troops",
+        "security forces",
+        "army",
+        "officers",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+        && !["gunmen", "assailants", "unidentified", "attackers"]
+            .iter()
+            .any(|w| lower.contains(w));
     let fired_on_crowd = |c: &Casualty| {
-        [
-            "fire on",
-            "fire at",
-            "fired on",
-            "fired at",
-            "shot at",
-            "shooting at",
-        ]
-        .iter()
-        .any(|f| {
-            lower.match_indices(f).any(|(i, _)| {
-                let after: String = lower[i + f.len()..].chars().take(40).collect();
-                [
-                    "protesters",
-                    "protestors",
-                    "demonstrators",
-                    "marchers",
-                    "crowd",
-                ]
-                .iter()
-                .any(|p| after.contains(p))
+        forces
+            && [
+                "fire on",
+                "fire at",
+                "fired on",
+                "fired at",
+                "shot at",
+                "shooting at",
+            ]
+            .iter()
+            .any(|f| {
+                lower.match_indices(f).any(|(i, _)| {
+                    let after: String = lower[i + f.len()..].chars().take(40).collect();
+                    [
+                        "protesters",
+                        "protestors",
+                        "demonstrators",
+                        "marchers",
+                        "crowd",
+                    ]
+                    .iter()
+                    .any(|p| after.contains(p))
+                })
             })
-        }) && c.kind == CasualtyKind::Killed
+            && c.kind == CasualtyKind::Killed
             && finite_casualty(text, c.verb)
     };
     casualties.iter().any(fired_on_crowd)
