@@ -129,7 +129,7 @@ struct Floors {
 const FLOORS: Floors = Floors {
     acled_event_type: 0.865,
     acled_sub_event_type: 0.81,
-    acled_fatalities_band: 0.905,
+    acled_fatalities_band: 0.90,
     acled_acc161: 0.635,
     lgl_acc161: 0.855,
     gwn_acc161: 0.875,
