@@ -79,8 +79,9 @@ struct Candidate {
     fatalities: u32,
     wounded: Option<u32>,
     confidence: f64,
-    /// A capture said of places the sentence does not name ("three other towns fell"):
-    /// kept only to date and attribute the control statements that name them.
+    /// A capture, withdrawal or handover said of places the sentence does not name ("three
+    /// other towns fell"): it dates and attributes the control statements that name them, and
+    /// stands as an event only where the report places no capture.
     placeholder: bool,
     /// Told in words that leave no doubt ("captured", "took control of"): the whole-report
     /// reading does not recode it.
@@ -227,8 +228,8 @@ const TWO_SIDED: &[&str] = &[
     "between two",
 ];
 
-fn two_sided(text: &str) -> bool {
-    let lower = text.to_lowercase();
+/// `lower`: lowercase text.
+fn two_sided(lower: &str) -> bool {
     TWO_SIDED.iter().any(|w| lower.contains(w))
 }
 
@@ -1226,14 +1227,13 @@ impl<'a> Assembler<'a> {
         // from code most fire on soldiers and police as clashes, news of a suicide bombing or
         // an air strike is that. On armed victims the classifier may still move a grenade,
         // a bomb or shelling to a clash, as ACLED's coders do.
+        let lower = window.slice(text).to_lowercase();
         let weapon_lock = (frame.specificity() >= WEAPON_SPECIFICITY || frame == Frame::Disrupt)
             && (matches!(
                 frame,
                 Frame::Suicide | Frame::Airstrike | Frame::Chemical | Frame::Disrupt
             ) || victims != Victims::Armed)
-            && !two_sided(window.slice(text));
-        // Only between confusable types: an agreement, a looting or an arrest the rules read
-        // stays one, however sure the classifier is that the words sound like a protest.
+            && !two_sided(&lower);
         // A suicide bombing or a chemical attack is that, whatever else the words recall; so
         // are an agreement, a new base, a group's change of course, a seizure of weapons and
         // sexual violence, which the notes show the classifier too rarely to tell apart.
@@ -1247,10 +1247,9 @@ impl<'a> Assembler<'a> {
         let settled = rule.event_type() == EventType::StrategicDevelopments
             && rule != sitrep_model::SubEventType::LootingPropertyDestruction;
         // A protest the sentence calls peaceful is no riot.
-        let peaceful = rule.event_type() == EventType::Protests && {
-            let w = window.slice(text).to_lowercase();
-            w.contains("peaceful") || w.contains("peacefully")
-        };
+        let peaceful = rule.event_type() == EventType::Protests && lower.contains("peaceful");
+        // Moves go only between confusable types: an agreement, a looting or an arrest the
+        // rules read stays one, however sure the classifier is that it sounds like a protest.
         let penalty = |s: sitrep_model::SubEventType| {
             let barred = (peaceful && s.event_type() == EventType::Riots)
                 || against_victims(s.event_type())
@@ -1339,29 +1338,13 @@ impl<'a> Assembler<'a> {
                     })
                     .copied()
                     .collect();
-                let sites = objects_sites(&from_places);
                 // "withdrew from the town", "handed over the base": where the report is about.
-                if sites.is_empty()
-                    && objects.is_empty()
-                    && names_unnamed_place(text, &f.toks, h, false)
-                {
-                    out.push(Candidate {
-                        frame: h.frame,
-                        coding: code(h.frame, withdrawer.as_ref(), Victims::Unknown, false),
-                        sentence: f.index,
-                        evidence: f.span,
-                        more_evidence: Vec::new(),
-                        site: None,
-                        actor1: withdrawer.clone(),
-                        actor2: None,
-                        date,
-                        fatalities: 0,
-                        wounded: None,
-                        confidence: 0.5,
-                        placeholder: true,
-                        firm: false,
-                    });
-                }
+                let unnamed = objects.is_empty() && names_unnamed_place(text, &f.toks, h, false);
+                let sites: Vec<Option<Site>> = if unnamed {
+                    vec![None]
+                } else {
+                    objects_sites(&from_places).into_iter().map(Some).collect()
+                };
                 for site in sites {
                     out.push(Candidate {
                         frame: h.frame,
@@ -1369,14 +1352,14 @@ impl<'a> Assembler<'a> {
                         sentence: f.index,
                         evidence: f.span,
                         more_evidence: Vec::new(),
-                        site: Some(site),
+                        site,
                         actor1: withdrawer.clone(),
                         actor2: None,
                         date,
                         fatalities: 0,
                         wounded: None,
-                        confidence: 0.6,
-                        placeholder: false,
+                        confidence: if unnamed { 0.5 } else { 0.6 },
+                        placeholder: unnamed,
                         firm: false,
                     });
                 }

@@ -6,7 +6,7 @@
 use sitrep_gazetteer::Gazetteer;
 use sitrep_model::{Document, Span};
 
-use super::{Geocoder, Lexicon, MentionRole};
+use super::{Geocoder, Lexicon, MentionRole, PlaceMention};
 
 /// GeoNames rows (19 columns): real places whose names collide with words and people.
 const TOWNS: &str = "\
@@ -39,19 +39,18 @@ fn lexicon() -> Lexicon {
     crate::bundled::lexicon()
 }
 
-/// Recognised place mentions (not demonyms) as "surface → place, country".
-fn places(text: &str) -> Vec<String> {
-    let (g, l) = (gazetteer(), lexicon());
-    let geo = Geocoder::new(&g, &l);
-    let doc = Document {
+fn document(text: &str) -> Document {
+    Document {
         id: "t".into(),
         text: text.into(),
         ..Document::default()
-    };
-    let sents = crate::sentences::split(text, Span::new(0, text.len()));
-    geo.mentions(&doc, &sents)
+    }
+}
+
+/// Mentions as "surface → place, country".
+fn render(g: &Gazetteer, text: &str, mentions: &[PlaceMention]) -> Vec<String> {
+    mentions
         .iter()
-        .filter(|m| m.role == MentionRole::Place)
         .map(|m| {
             let e = m.resolved.map(|r| g.entry(r.entry));
             let cc = e.and_then(|e| g.country_of(e)).map_or("-", |c| &c.iso2);
@@ -62,6 +61,16 @@ fn places(text: &str) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// Recognised place mentions (not demonyms).
+fn places(text: &str) -> Vec<String> {
+    let (g, l) = (gazetteer(), lexicon());
+    let geo = Geocoder::new(&g, &l);
+    let sents = crate::sentences::split(text, Span::new(0, text.len()));
+    let mut mentions = geo.mentions(&document(text), &sents);
+    mentions.retain(|m| m.role == MentionRole::Place);
+    render(&g, text, &mentions)
 }
 
 #[test]
@@ -159,11 +168,7 @@ fn head_words_give_the_level() {
     let (g, l) = (gazetteer(), lexicon());
     let geo = Geocoder::new(&g, &l);
     let text = "Clashes spread across Anbar province and Ninawa.";
-    let doc = Document {
-        id: "t".into(),
-        text: text.into(),
-        ..Document::default()
-    };
+    let doc = document(text);
     let sents = crate::sentences::split(text, Span::new(0, text.len()));
     let got: Vec<(String, Option<u8>, String)> = geo
         .mentions(&doc, &sents)
@@ -186,15 +191,10 @@ fn head_words_give_the_level() {
     );
 }
 
-/// Caller-given spans (resolution-only geocoding) as "surface → place, country".
+/// Caller-given spans (resolution-only geocoding), resolved.
 fn given(text: &str, spans: &[&str]) -> Vec<String> {
     let (g, l) = (gazetteer(), lexicon());
     let geo = Geocoder::new(&g, &l);
-    let doc = Document {
-        id: "t".into(),
-        text: text.into(),
-        ..Document::default()
-    };
     let spans: Vec<Span> = spans
         .iter()
         .map(|s| {
@@ -203,18 +203,7 @@ fn given(text: &str, spans: &[&str]) -> Vec<String> {
         })
         .collect();
     let sents = crate::sentences::split(text, Span::new(0, text.len()));
-    geo.given(&doc, &sents, &spans)
-        .iter()
-        .map(|m| {
-            let e = m.resolved.map(|r| g.entry(r.entry));
-            let cc = e.and_then(|e| g.country_of(e)).map_or("-", |c| &c.iso2);
-            format!(
-                "{} → {}, {cc}",
-                m.span.slice(text),
-                e.map_or("?", |e| &e.name)
-            )
-        })
-        .collect()
+    render(&g, text, &geo.given(&document(text), &sents, &spans))
 }
 
 #[test]
