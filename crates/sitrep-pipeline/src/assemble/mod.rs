@@ -1225,14 +1225,11 @@ impl<'a> Assembler<'a> {
         // A weapon the sentence names (or names as defused or seized) keeps its event type
         // unless the sentence tells of two sides firing: the notes the classifier learned
         // from code most fire on soldiers and police as clashes, news of a suicide bombing or
-        // an air strike is that. On armed victims the classifier may still move a grenade,
-        // a bomb or shelling to a clash, as ACLED's coders do.
+        // an air strike is that. On armed victims the classifier may still move a grenade or
+        // a bomb to a clash, as ACLED's coders do with bombs thrown at police.
         let lower = window.slice(text).to_lowercase();
         let weapon_lock = (frame.specificity() >= WEAPON_SPECIFICITY || frame == Frame::Disrupt)
-            && (matches!(
-                frame,
-                Frame::Suicide | Frame::Airstrike | Frame::Chemical | Frame::Disrupt
-            ) || victims != Victims::Armed)
+            && (!matches!(frame, Frame::Grenade | Frame::Ied) || victims != Victims::Armed)
             && !two_sided(&lower);
         // A suicide bombing or a chemical attack is that, whatever else the words recall; so
         // are an agreement, a new base, a group's change of course, a seizure of weapons and
