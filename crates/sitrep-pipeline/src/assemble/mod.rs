@@ -2142,9 +2142,28 @@ fn dated_earlier(
 /// killed", "died"), not as the killing a protest is about ("mourned two protesters killed
 /// last month", "over the killing of five protesters").
 fn killed_at_protest(text: &str, sentence: Span, casualties: &[Casualty]) -> bool {
-    // "three people died when soldiers opened fire on a crowd of protesters".
-    let lower = sentence.slice(text).to_lowercase();
-    // By forces of order: gunmen firing on a march commit an attack.
+    let killed: Vec<&Casualty> = casualties
+        .iter()
+        .filter(|c| c.kind == CasualtyKind::Killed && finite_casualty(text, c.verb))
+        .collect();
+    if killed.is_empty() {
+        return false;
+    }
+    // The dead counted as protesters.
+    let protesters = killed.iter().any(|c| {
+        c.head.as_deref().is_some_and(|h| {
+            PROTESTER_NOUNS.contains(&h) || matches!(h, "protester" | "protestor" | "demonstrator")
+        })
+    });
+    protesters || forces_fired_on_crowd(&sentence.slice(text).to_lowercase())
+}
+
+/// Plural nouns for the people at a protest.
+const PROTESTER_NOUNS: &[&str] = &["protesters", "protestors", "demonstrators", "marchers"];
+
+/// "Soldiers opened fire on a crowd of protesters": forces of order fired on a protest
+/// (gunmen firing on a march commit an attack). `lower`: the sentence, lowercase.
+fn forces_fired_on_crowd(lower: &str) -> bool {
     let forces = [
         "police",
         "soldier",
@@ -2158,50 +2177,24 @@ fn killed_at_protest(text: &str, sentence: Span, casualties: &[Casualty]) -> boo
         && !["gunmen", "assailants", "unidentified", "attackers"]
             .iter()
             .any(|w| lower.contains(w));
-    let fired_on_crowd = |c: &Casualty| {
-        forces
-            && [
-                "fire on",
-                "fire at",
-                "fired on",
-                "fired at",
-                "shot at",
-                "shooting at",
-            ]
-            .iter()
-            .any(|f| {
-                lower.match_indices(f).any(|(i, _)| {
-                    let after: String = lower[i + f.len()..].chars().take(40).collect();
-                    [
-                        "protesters",
-                        "protestors",
-                        "demonstrators",
-                        "marchers",
-                        "crowd",
-                    ]
+    forces
+        && [
+            "fire on",
+            "fire at",
+            "fired on",
+            "fired at",
+            "shot at",
+            "shooting at",
+        ]
+        .iter()
+        .any(|f| {
+            lower.match_indices(f).any(|(i, _)| {
+                let after: String = lower[i + f.len()..].chars().take(40).collect();
+                PROTESTER_NOUNS
                     .iter()
+                    .chain(&["crowd"])
                     .any(|p| after.contains(p))
-                })
             })
-            && c.kind == CasualtyKind::Killed
-            && finite_casualty(text, c.verb)
-    };
-    casualties.iter().any(fired_on_crowd)
-        || casualties.iter().any(|c| {
-            c.kind == CasualtyKind::Killed
-                && finite_casualty(text, c.verb)
-                && c.head.as_deref().is_some_and(|h| {
-                    matches!(
-                        h,
-                        "protesters"
-                            | "protestors"
-                            | "demonstrators"
-                            | "marchers"
-                            | "protester"
-                            | "protestor"
-                            | "demonstrator"
-                    )
-                })
         })
 }
 
