@@ -887,12 +887,81 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
             });
         }
     }
+    coordinated_counts(text, &toks, &quantities, &mut out);
     if !out.iter().any(|c| c.kind == CasualtyKind::Killed)
         && let Some(c) = unnumbered_killing(text, &toks)
     {
         out.push(c);
     }
     out
+}
+
+/// Counts joined by "and" share their verb: "killing three civilians and five police",
+/// "three CRPF personnel and one civilian were killed". A count the first pass left without
+/// a verb takes its neighbour's when only its noun (up to three words) and "and" lie between
+/// them, and that noun is of people.
+fn coordinated_counts(
+    text: &str,
+    toks: &[Token],
+    quantities: &[Quantity],
+    out: &mut Vec<Casualty>,
+) {
+    let counted = |q: &Quantity, out: &[Casualty]| out.iter().position(|c| c.quantity == q.span);
+    let word = |j: usize| toks[j].text(text).to_ascii_lowercase();
+    let person = |q: &Quantity| {
+        (q.token + 1..toks.len().min(q.token + 4))
+            .take_while(|&j| toks[j].is_word() && word(j) != "and")
+            .any(|j| {
+                let w = word(j);
+                is_plural_person(&w) || is_singular_person(&w) || victims_head(&w)
+            })
+    };
+    // Noun words then "and", from just after `a` to just before `b`.
+    let joined = |a: &Quantity, b: &Quantity| {
+        let first = toks.partition_point(|t| t.span.start < b.span.start);
+        first > a.token + 1
+            && first - a.token - 1 <= 4
+            && word(first - 1) == "and"
+            && (a.token + 1..first - 1)
+                .all(|j| toks[j].is_word() && casualty_verb(toks[j].text(text)).is_none())
+    };
+    let mut added = Vec::new();
+    for pair in quantities.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if !joined(a, b) {
+            continue;
+        }
+        let (from, to) = match (counted(a, out), counted(b, out)) {
+            (Some(i), None) => (i, b),
+            (None, Some(i)) => (i, a),
+            _ => continue,
+        };
+        if !person(to) {
+            continue;
+        }
+        let c = &out[from];
+        added.push(Casualty {
+            kind: c.kind,
+            count: to.value,
+            approx: to.approx,
+            quantity: to.span,
+            verb: c.verb,
+            head: toks
+                .get(to.token + 1)
+                .filter(|t| t.is_word())
+                .map(|t| t.text(text).to_ascii_lowercase()),
+        });
+    }
+    out.extend(added);
+    out.sort_by_key(|c| c.quantity.start);
+}
+
+/// Nouns for victims that the person lists leave out ("police", "personnel").
+fn victims_head(w: &str) -> bool {
+    matches!(
+        w,
+        "police" | "personnel" | "troops" | "civilians" | "civilian" | "militants" | "fighters"
+    )
 }
 
 #[cfg(test)]
@@ -1000,6 +1069,18 @@ mod tests {
             ("1e999 killed and 99999999999999999999 wounded", &[]),
             ("close to half of those fled the city", &[]),
             ("He said 1.6 million people lived there", &[]),
+            (
+                "Al Shabaab attacked the town, killing three civilians and five police before fleeing.",
+                &[(Killed, 3), (Killed, 5)],
+            ),
+            (
+                "three CRPF personnel and one civilian were killed and seven persons were injured",
+                &[(Killed, 3), (Killed, 1), (Wounded, 7)],
+            ),
+            (
+                "Police arrested 14 protesters and 20 cattle were stolen.",
+                &[(Arrested, 14)],
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(casualties(text), *want, "{text:?}");

@@ -20,6 +20,9 @@ pub enum Frame {
     Airstrike,
     Shelling,
     Ied,
+    /// A crude bomb, cocktail or hand-made bomb thrown by hand: ACLED codes it by who threw
+    /// it at whom (mostly riots, else attacks or remote explosives), not by the weapon.
+    CrudeBomb,
     Suicide,
     Grenade,
     Chemical,
@@ -68,6 +71,7 @@ impl Frame {
             "airstrike" => Airstrike,
             "shelling" => Shelling,
             "ied" => Ied,
+            "crude_bomb" => CrudeBomb,
             "suicide" => Suicide,
             "grenade" => Grenade,
             "chemical" => Chemical,
@@ -127,6 +131,26 @@ impl Frame {
         )
     }
 
+    /// Frames of violence told by its means or its harm (an attack, a blast, a killing).
+    pub fn is_violent_frame(self) -> bool {
+        use Frame::*;
+        matches!(
+            self,
+            Clash
+                | Airstrike
+                | Shelling
+                | Ied
+                | CrudeBomb
+                | Suicide
+                | Grenade
+                | Chemical
+                | Attack
+                | Kill
+                | Abduct
+                | Sexual
+        )
+    }
+
     /// Frames that change who holds a place.
     pub fn is_territorial(self) -> bool {
         matches!(
@@ -148,7 +172,7 @@ impl Frame {
             Sexual | Abduct => 8,
             // Violence at a demonstration makes it a riot, whatever the police did.
             Riot | Mob => 8,
-            ProtestIntervene => 7,
+            ProtestIntervene | CrudeBomb => 7,
             Protest => 6,
             Clash => 6,
             Attack => 5,

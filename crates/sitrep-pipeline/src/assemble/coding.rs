@@ -71,6 +71,12 @@ pub fn victims_of_noun(noun: &str) -> Victims {
         | "volunteers" | "guards" | "personnel" | "members" | "servicemen" | "jihadists"
         | "extremists" | "attackers" | "assailants" | "terrorists" | "combatants" | "commandos"
         | "paramilitaries" | "militiamen" | "tribesmen" => Victims::Armed,
+        // One armed man: ACLED codes an attack on a policeman or a soldier as a battle.
+        "officer" | "constable" | "constables" | "trooper" | "troopers" | "jawan" | "jawans"
+        | "cop" | "cops" | "guard" | "fighter" | "rebel" | "insurgent" | "militiaman"
+        | "serviceman" | "commander" | "commanders" | "sergeant" | "lieutenant" | "captain"
+        | "colonel" | "gendarme" | "gendarmes" | "ranger" | "rangers" | "bodyguard"
+        | "bodyguards" | "sepoy" | "havildar" => Victims::Armed,
         "people" | "civilians" | "civilian" | "villagers" | "residents" | "women" | "children"
         | "students" | "worshippers" | "passengers" | "farmers" | "men" | "persons" | "person"
         | "family" | "man" | "woman" | "boy" | "girl" | "boys" | "girls" | "herders"
@@ -122,7 +128,7 @@ pub fn code(frame: Frame, agent: Option<&Actor>, victims: Victims, intervention:
         F::Clash => acled(S::ArmedClash),
         F::Airstrike => acled(S::AirDroneStrike),
         F::Shelling => acled(S::ShellingArtilleryMissileAttack),
-        F::Ied => acled(S::RemoteExplosiveLandmineIed),
+        F::Ied | F::CrudeBomb => acled(S::RemoteExplosiveLandmineIed),
         F::Suicide => acled(S::SuicideBomb),
         F::Grenade => acled(S::Grenade),
         F::Chemical => acled(S::ChemicalWeapon),

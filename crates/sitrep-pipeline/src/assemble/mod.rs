@@ -170,6 +170,8 @@ const FALLBACK_MIN_PROBABILITY: f32 = 0.5;
 /// rules count for more.
 fn rule_bonus(frame: Frame, long_report: bool) -> f32 {
     let base = match frame.specificity() {
+        // A thrown crude bomb says little of the event type: who threw it at whom does.
+        _ if frame == Frame::CrudeBomb => 1.0,
         WEAPON_SPECIFICITY.. => 4.0,
         6..=8 => 2.5,
         _ => 1.0,
@@ -231,6 +233,75 @@ const TWO_SIDED: &[&str] = &[
 /// `lower`: lowercase text.
 fn two_sided(lower: &str) -> bool {
     TWO_SIDED.iter().any(|w| lower.contains(w))
+}
+
+/// Words for the sides of a fight between unarmed or loosely armed crowds: party supporters,
+/// student factions, villagers ("a clash between two groups of Trinamool supporters", "police
+/// and voters clashed"). ACLED codes such fights as riots, not armed clashes.
+const CROWD_SIDES: &[&str] = &[
+    "supporters",
+    "activists",
+    "cadres",
+    "faction",
+    "factions",
+    "workers",
+    "students",
+    "voters",
+    "villagers",
+    "locals",
+    "residents",
+    "fishermen",
+    "youths",
+    "groups",
+    "men",
+];
+
+/// A fight told with crowd words for its sides and no soldier, rebel or foreign force among
+/// its actors (police may be one side).
+fn unarmed_brawl(text: &str, toks: &[Token], actors: &[ActorMention]) -> bool {
+    let armed_side = actors.iter().any(|a| {
+        matches!(
+            a.actor.role,
+            Role::Military | Role::Rebels | Role::External | Role::ArmedUnidentified
+        ) || (a.actor.role == Role::Named && a.actor.inter == inter::REBEL)
+    });
+    !armed_side
+        && toks.iter().any(|t| {
+            let w = t.text(text);
+            CROWD_SIDES.iter().any(|c| w.eq_ignore_ascii_case(c))
+        })
+}
+
+/// Whether a violent event the sentence names after a protest is what the protest is
+/// against ("staged a dharna in protest against the blast that killed two", "a protest to
+/// condemn Indian shelling"): a cause word between them, and the violence named as a thing
+/// ("the blast", "Friday's attack"), not as an act ("when police opened fire").
+fn protests_against(text: &str, toks: &[Token], protest: &TriggerHit, event: &TriggerHit) -> bool {
+    if !event.frame.is_violent_frame() || protest.last >= event.first {
+        return false;
+    }
+    let gap = &toks[protest.last + 1..event.first];
+    if gap.len() > 16 {
+        return false;
+    }
+    let word = |t: &Token| t.text(text).to_ascii_lowercase();
+    let cause = gap.iter().map(word).any(|w| {
+        matches!(w.as_str(), "against" | "over" | "mourn" | "mourning")
+            || w.starts_with("condemn")
+            || w.starts_with("denounc")
+            || w.starts_with("protest")
+    });
+    let named_as_thing = gap.iter().rev().take(4).map(word).any(|w| {
+        matches!(
+            w.as_str(),
+            "the" | "a" | "an" | "this" | "that" | "its" | "their" | "last" | "recent"
+        ) || w.ends_with("'s")
+            || w.ends_with("’s")
+            || w.starts_with("condemn")
+            || w.starts_with("denounc")
+            || w == "against"
+    });
+    cause && named_as_thing
 }
 
 /// Words for a place a capture can be of when the report does not name it ("recaptured the
@@ -791,6 +862,15 @@ impl<'a> Assembler<'a> {
             .filter(|c| !dated_earlier(text, &f.dates, c.verb, doc.published))
             .collect();
         let mut main = *main;
+        // "Residents protested against the bomb blast": the blast is what they protest, the
+        // protest is the event.
+        // ("gathered to protest the blast": the purpose tells what the gathering was).
+        if let Some(p) = hits.iter().find(|p| {
+            matches!(p.frame, Frame::Protest | Frame::ProtestIntervene)
+                && protests_against(text, &f.toks, p, &main)
+        }) {
+            main = *p;
+        }
         // A raid or operation that seized or defused weapons and hurt no one is the
         // disruption, in ACLED's terms, not an attack.
         // So is a weapon the sentence names only as defused, seized or found ("defused an
@@ -800,6 +880,7 @@ impl<'a> Assembler<'a> {
             Frame::Attack
                 | Frame::Clash
                 | Frame::Ied
+                | Frame::CrudeBomb
                 | Frame::Grenade
                 | Frame::Shelling
                 | Frame::Suicide
@@ -846,8 +927,13 @@ impl<'a> Assembler<'a> {
             })
             .filter_map(|c| c.head.as_deref())
             .map(victims_of_noun)
-            .find(|v| *v != Victims::Unknown)
-            .unwrap_or(Victims::Unknown);
+            .fold(Victims::Unknown, |seen, v| match (seen, v) {
+                // Armed men among the dead make it a fight ("killing three civilians and
+                // five police"), whichever the sentence counts first.
+                (Victims::Armed, _) | (_, Victims::Armed) => Victims::Armed,
+                (Victims::Civilians, _) | (_, Victims::Civilians) => Victims::Civilians,
+                _ => Victims::Unknown,
+            });
         // A frame made only of casualty words with nothing killed or hurt is no event.
         if main.frame == Frame::Kill && killed == 0 && wounded.is_none() {
             return;
@@ -882,7 +968,12 @@ impl<'a> Assembler<'a> {
         }
         // Victims named only by their counted noun ("five Afghan police officers were killed").
         if patient.is_none() {
-            let head = casualties.iter().find_map(|c| c.head.as_deref());
+            // The armed among mixed victims are the other side ("four civilians and two
+            // policemen").
+            let heads = || casualties.iter().filter_map(|c| c.head.as_deref());
+            let head = heads()
+                .find(|h| victims == Victims::Armed && victims_of_noun(h) == Victims::Armed)
+                .or_else(|| heads().next());
             patient = match head {
                 Some(
                     "police" | "policemen" | "policeman" | "officers" | "officer" | "constables",
@@ -912,7 +1003,8 @@ impl<'a> Assembler<'a> {
                 .iter()
                 .any(|a| matches!(a.actor.role, Role::Protesters | Role::Rioters))
                 || party(r.agent)
-                || party(r.patient);
+                || party(r.patient)
+                || unarmed_brawl(text, &f.toks, &f.actors);
             if crowd {
                 let mob = f.toks.iter().any(|t| {
                     matches!(
@@ -1207,10 +1299,14 @@ impl<'a> Assembler<'a> {
         let rule = coding.sub_event_type?;
         let window = Span::new(f.span.start, f.next_end.max(f.span.end));
         let bonus = rule_bonus(frame, f.long_report);
+        let lower = window.slice(text).to_lowercase();
         // Victims the sentence names settle battle against attack on civilians: "soldiers
-        // shot dead a student" is no armed clash, whatever the notes around it were.
+        // shot dead a student" is no armed clash, whatever the notes around it were. Not when
+        // two sides fired: civilians caught in an exchange of fire die in a battle.
+        let crossfire = two_sided(&lower);
         let against_victims = |t: EventType| {
             t != rule.event_type()
+                && !(crossfire && victims == Victims::Civilians)
                 && match victims {
                     Victims::Civilians => t == EventType::Battles,
                     Victims::Armed => t == EventType::ViolenceAgainstCivilians,
@@ -1227,10 +1323,9 @@ impl<'a> Assembler<'a> {
         // from code most fire on soldiers and police as clashes, news of a suicide bombing or
         // an air strike is that. On armed victims the classifier may still move a grenade or
         // a bomb to a clash, as ACLED's coders do with bombs thrown at police.
-        let lower = window.slice(text).to_lowercase();
         let weapon_lock = (frame.specificity() >= WEAPON_SPECIFICITY || frame == Frame::Disrupt)
             && (!matches!(frame, Frame::Grenade | Frame::Ied) || victims != Victims::Armed)
-            && !two_sided(&lower);
+            && !crossfire;
         // A suicide bombing or a chemical attack is that, whatever else the words recall; so
         // are an agreement, a new base, a group's change of course, a seizure of weapons and
         // sexual violence, which the notes show the classifier too rarely to tell apart.
@@ -1256,7 +1351,9 @@ impl<'a> Assembler<'a> {
                     && s != sitrep_model::SubEventType::DisruptedWeaponsUse)
                 || exact
                 || (settled && s.event_type() != rule.event_type())
-                || !confusable(rule.event_type(), s.event_type());
+                || !(confusable(rule.event_type(), s.event_type())
+                    || (frame == Frame::CrudeBomb
+                        && (s.is_violent() || s.event_type() == EventType::Riots)));
             if barred { f32::INFINITY } else { 0.0 }
         };
         let (sub, _) = clf.refine(window.slice(text), Some(rule), bonus, penalty)?;
