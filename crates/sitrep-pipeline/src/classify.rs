@@ -334,6 +334,13 @@ mod tests {
     }
 }
 
+/// Weight of the event-type head against the sub-event head in a sub-event type's score.
+/// The type head learned from every note (the sub-event head only from those coded since
+/// 2019), so it knows more of what makes a fight a riot or an attack a battle; above 1 it
+/// wins such disagreements more often (cross-validated on the notes' train half: 1.5 gave
+/// +0.14 points of event type for -0.13 of sub-event type, 2 no more type and -0.3 sub).
+const TYPE_HEAD_WEIGHT: f32 = 1.5;
+
 /// Mixes a probability with the uniform one over `k` labels (weight 0.2).
 fn smooth(p: f32, k: usize) -> f32 {
     0.8 * p + 0.2 / k as f32
@@ -369,7 +376,7 @@ impl EventClassifier {
                 let s = sitrep_model::SubEventType::parse(l)?;
                 let t = self.type_index(s.event_type()).map_or(0.0, |i| tp[i]);
                 // Smoothed towards uniform, so one confident head cannot veto everything.
-                Some((s, smooth(p, 25).ln() + smooth(t, 6).ln()))
+                Some((s, smooth(p, 25).ln() + TYPE_HEAD_WEIGHT * smooth(t, 6).ln()))
             })
             .collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1));
