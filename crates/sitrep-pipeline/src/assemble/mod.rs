@@ -235,6 +235,22 @@ fn two_sided(lower: &str) -> bool {
     TWO_SIDED.iter().any(|w| lower.contains(w))
 }
 
+/// A riot trigger that tells of damage or thrown missiles, not of a blockade ("set ablaze",
+/// "pelted stones", "vandalised"; not "barricades", "burnt tyres").
+fn destructive(trigger: &str) -> bool {
+    let t = trigger.to_lowercase();
+    ![
+        "barricad",
+        "bonfire",
+        "tyre",
+        "tire",
+        "fires were lit",
+        "lit fires",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
 /// Words for the sides of a fight between unarmed or loosely armed crowds: party supporters,
 /// student factions, villagers ("a clash between two groups of Trinamool supporters", "police
 /// and voters clashed"). ACLED codes such fights as riots, not armed clashes.
@@ -1020,7 +1036,7 @@ impl<'a> Assembler<'a> {
                 coding.plover = None;
             }
         }
-        if let Some(refined) = self.refine(text, f, main.frame, coding, victims, killed > 0) {
+        if let Some(refined) = self.refine(text, f, &main, coding, victims, killed > 0) {
             coding = refined;
         }
         // A toll alone in the sentence after an event belongs to it ("Clashes … in Nakale.
@@ -1286,11 +1302,12 @@ impl<'a> Assembler<'a> {
         &self,
         text: &str,
         f: &SentenceFacts<'_>,
-        frame: Frame,
+        trigger: &TriggerHit,
         coding: Coding,
         victims: Victims,
         deadly: bool,
     ) -> Option<Coding> {
+        let frame = trigger.frame;
         // A deployment is "Other" by ACLED's rules, a class the notes rarely show the classifier.
         if frame == Frame::Deploy {
             return None;
@@ -1340,10 +1357,15 @@ impl<'a> Assembler<'a> {
             && rule != sitrep_model::SubEventType::LootingPropertyDestruction;
         // A protest the sentence calls peaceful is no riot.
         let peaceful = rule.event_type() == EventType::Protests && lower.contains("peaceful");
+        // Nor is a crowd that burned, stoned or smashed anything a peaceful protest, however
+        // protest-like the rest of the sentence reads (ACLED: violence by demonstrators makes
+        // a violent demonstration). Blocking roads with tyres or barricades may be either.
+        let violent_crowd = frame == Frame::Riot && destructive(trigger.span.slice(text));
         // Moves go only between confusable types: an agreement, a looting or an arrest the
         // rules read stays one, however sure the classifier is that it sounds like a protest.
         let penalty = |s: sitrep_model::SubEventType| {
             let barred = (peaceful && s.event_type() == EventType::Riots)
+                || (violent_crowd && s.event_type() == EventType::Protests)
                 || against_victims(s.event_type())
                 || bloodless(s)
                 || (weapon_lock
