@@ -1036,7 +1036,7 @@ impl<'a> Assembler<'a> {
                 coding.plover = None;
             }
         }
-        if let Some(refined) = self.refine(text, f, &main, coding, victims, killed > 0) {
+        if let Some(refined) = self.refine(text, f, main, coding, victims, killed > 0) {
             coding = refined;
         }
         // A toll alone in the sentence after an event belongs to it ("Clashes … in Nakale.
