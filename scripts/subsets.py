@@ -41,6 +41,7 @@ def main(pack, pred_path):
             text[d["id"]] = d["text"]
     dated = [0, 0]
     named = [0, 0]
+    exact = [0, 0]
     for line in open(pack + "/gold.jsonl", encoding="utf-8"):
         g = json.loads(line)
         p = first.get(g["doc_id"])
@@ -54,12 +55,17 @@ def main(pack, pred_path):
         loc = evs[0].get("location") or ""
         if loc and loc.lower() in t.lower() and evs[0].get("latitude") is not None:
             named[1] += 1
-            if p.get("latitude") is not None:
-                named[0] += km(evs[0]["latitude"], evs[0]["longitude"],
-                               p["latitude"], p["longitude"]) <= 161
+            d = (km(evs[0]["latitude"], evs[0]["longitude"], p["latitude"], p["longitude"])
+                 if p.get("latitude") is not None else math.inf)
+            named[0] += d <= 161
+            if str(evs[0].get("geo_precision")) == "1":
+                exact[1] += 1
+                exact[0] += d <= 25
     print("notes stating a date: date exact %.3f (n=%d)" % (dated[0] / max(dated[1], 1), dated[1]))
     print("notes naming the gold location: place within 161 km %.3f (n=%d)"
           % (named[0] / max(named[1], 1), named[1]))
+    print("... of those with gold geo_precision 1: place within 25 km %.3f (n=%d)"
+          % (exact[0] / max(exact[1], 1), exact[1]))
 
 
 if __name__ == "__main__":
