@@ -649,6 +649,9 @@ impl<'a> Assembler<'a> {
         for c in &mut candidates {
             self.complete(c, doc, focus, doc_country);
         }
+        // Before the whole report's reading recodes anything: the fighting for a capture is
+        // part of the capture, not an event the reading could recode on its own.
+        subsume_fighting(&mut candidates);
         // The classifier reads a short report whole (as it was trained), a long one's opening.
         let short = sentences.len() <= LONG_REPORT_SENTENCES;
         let opening = sentences
@@ -1009,6 +1012,17 @@ impl<'a> Assembler<'a> {
             patient = agent.take();
         }
         let mut coding = code(main.frame, agent.as_ref(), victims, intervention);
+        // Soldiers or police hurting protesters ("beat peaceful marchers with batons, leaving
+        // dozens wounded") use excessive force against a protest, in ACLED's terms.
+        if coding.sub_event_type == Some(sitrep_model::SubEventType::Attack)
+            && (killed > 0 || wounded.is_some())
+            && agent
+                .as_ref()
+                .is_some_and(|a| matches!(a.role, Role::Military | Role::Police))
+            && patient.as_ref().is_some_and(|p| p.role == Role::Protesters)
+        {
+            coding = code(Frame::ProtestForce, agent.as_ref(), victims, intervention);
+        }
         // A clash where one side is a crowd (farmers, a mob, party supporters, protesters) is a
         // riot in ACLED's terms: armed clashes are between organised armed groups.
         if coding.sub_event_type == Some(sitrep_model::SubEventType::ArmedClash) {
@@ -1349,7 +1363,12 @@ impl<'a> Assembler<'a> {
         let exact = (matches!(frame, Frame::Suicide | Frame::Chemical) && weapon_lock)
             || matches!(
                 frame,
-                Frame::Agreement | Frame::Hq | Frame::GroupChange | Frame::Disrupt | Frame::Sexual
+                Frame::Agreement
+                    | Frame::Hq
+                    | Frame::GroupChange
+                    | Frame::Disrupt
+                    | Frame::Sexual
+                    | Frame::Arrest
             );
         // Of the strategic developments, only property destruction may turn out to be a riot
         // or an attack; an arrest, an agreement or a new base stays what the rules read.
@@ -1364,7 +1383,15 @@ impl<'a> Assembler<'a> {
         // Moves go only between confusable types: an agreement, a looting or an arrest the
         // rules read stays one, however sure the classifier is that it sounds like a protest.
         let penalty = |s: sitrep_model::SubEventType| {
-            let barred = (peaceful && s.event_type() == EventType::Riots)
+            // Rape, a suicide bombing or a chemical attack needs its own words in the text.
+            let unsaid = matches!(
+                s,
+                sitrep_model::SubEventType::SexualViolence
+                    | sitrep_model::SubEventType::SuicideBomb
+                    | sitrep_model::SubEventType::ChemicalWeapon
+            );
+            let barred = unsaid
+                || (peaceful && s.event_type() == EventType::Riots)
                 || (violent_crowd && s.event_type() == EventType::Protests)
                 || against_victims(s.event_type())
                 || bloodless(s)
@@ -1414,6 +1441,15 @@ impl<'a> Assembler<'a> {
         let patient = r
             .patient
             .map(|i| self.resolve_generic(&f.actors[i], salient, ctx, &doc.text));
+        // Protesters who storm or occupy a building take no territory: the riot or sit-in
+        // the sentence tells of is the event.
+        if matches!(h.frame, Frame::Take | Frame::Control)
+            && agent
+                .as_ref()
+                .is_some_and(|a| matches!(a.role, Role::Protesters | Role::Rioters))
+        {
+            return;
+        }
         let objects = self.objects(f, h, text);
         let date = stated_date(&f.dates);
         match h.frame {
@@ -1997,7 +2033,6 @@ impl<'a> Assembler<'a> {
         {
             candidates.retain(|c| c.evidence.start >= title_end);
         }
-        subsume_fighting(&mut candidates);
         // Merge: same coding, same place, same day.
         let mut merged: Vec<(Candidate, Vec<Span>)> = Vec::new();
         // Where each key and each piece of evidence went: merging stays linear when a long
