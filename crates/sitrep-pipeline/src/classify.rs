@@ -56,17 +56,30 @@ fn feature_slices<'b>(text: &str, buf: &'b mut String) -> Vec<&'b str> {
         words.push((start, buf.len()));
     }
     let buf: &'b str = buf;
-    let mut out: Vec<&'b str> = Vec::with_capacity(words.len() * 2 + 1);
-    out.push("<bias>");
+    // Sorted by their first eight bytes as one integer, then by the whole string: the order
+    // of sorting the strings, with most comparisons one integer compare instead of a memcmp.
+    let mut keyed: Vec<(u64, &'b str)> = Vec::with_capacity(words.len() * 2 + 1);
+    keyed.push((prefix_key("<bias>"), "<bias>"));
     let mut prev_start = 0;
     for &(start, end) in &words {
-        out.push(&buf[start..end]);
-        out.push(&buf[prev_start..end]);
+        for f in [&buf[start..end], &buf[prev_start..end]] {
+            keyed.push((prefix_key(f), f));
+        }
         prev_start = start;
     }
-    out.sort_unstable();
-    out.dedup();
-    out
+    keyed.sort_unstable();
+    keyed.dedup();
+    keyed.into_iter().map(|(_, f)| f).collect()
+}
+
+/// The first eight bytes of `s` as a big-endian integer, zero-padded: when two keys differ,
+/// they order the strings as byte-wise comparison does (a shorter string that is a prefix of
+/// a longer one pads with zeros, which sort first).
+fn prefix_key(s: &str) -> u64 {
+    let mut head = [0u8; 8];
+    let n = s.len().min(8);
+    head[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u64::from_be_bytes(head)
 }
 
 /// A trained model: per feature, sparse weights over labels.
@@ -96,6 +109,15 @@ impl Default for TrainConfig {
             l2: 1e-6,
             min_count: 2,
             prune: 0.02,
+        }
+    }
+}
+
+/// Adds one feature's weights to the label scores.
+fn add_row(scores: &mut [f32], row: &[(u16, f32)]) {
+    for &(c, x) in row {
+        if let Some(s) = scores.get_mut(c as usize) {
+            *s += x;
         }
     }
 }
@@ -218,11 +240,7 @@ impl LinearModel {
         let mut scores = vec![0f32; self.labels.len()];
         for &f in features {
             if let Some(row) = self.weights.get(f) {
-                for &(c, x) in row.iter() {
-                    if let Some(s) = scores.get_mut(c as usize) {
-                        *s += x;
-                    }
-                }
+                add_row(&mut scores, row);
             }
         }
         softmax_in_place(&mut scores);
@@ -332,6 +350,37 @@ mod tests {
         assert!((q["Arrests"] - p["Arrests"]).abs() < 0.01);
         assert!(LinearModel::from_tsv("labels\ta|b\nx\t0:zz").is_err());
     }
+
+    #[test]
+    fn feature_slices_are_the_features_in_the_same_order() {
+        for text in [
+            "",
+            "Police arrested 12 protesters in Nairobi; police arrested 3 more.",
+            "internationally internationalised international internationals intern",
+            "Ärzte in Köln: ÖL-Preis, İstanbul's Σ 1,600 al-Qa'im <s> <bias>",
+            "abcdefgh abcdefghi abcdefg abcdefgh",
+        ] {
+            let mut buf = String::new();
+            let slices: Vec<String> = feature_slices(text, &mut buf)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            assert_eq!(slices, features(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_joint_table_gives_each_heads_own_probabilities() {
+        let model = |rows: &str| LinearModel::from_tsv(rows).expect("a toy model");
+        let types = model("labels\ta|b\npolice\t0:0.5,1:-0.25\npolice arrested\t1:1.5\n");
+        let subs = model("labels\tx|y|z\narrested\t2:0.75\npolice\t0:0.125,2:-1\n");
+        let clf = EventClassifier::new(types.clone(), subs.clone());
+        let mut buf = String::new();
+        let feats = feature_slices("The police arrested two police officers", &mut buf);
+        let (tp, sp) = clf.predict_both(&feats);
+        assert_eq!(tp, types.predict_features(&feats));
+        assert_eq!(sp, subs.predict_features(&feats));
+    }
 }
 
 /// Mixes a probability with the uniform one over `k` labels (weight 0.2).
@@ -346,11 +395,44 @@ fn smooth(p: f32, k: usize) -> f32 {
 pub struct EventClassifier {
     types: LinearModel,
     subs: LinearModel,
+    /// Both heads' weights by feature: [`EventClassifier::scores`] runs on every sentence
+    /// with an event, and one lookup per feature instead of one per head halves its hashing.
+    joint: FxHashMap<Box<str>, JointRow>,
+}
+
+/// One feature's weights in each head (empty where a head lacks the feature).
+#[derive(Debug, Clone, Default)]
+struct JointRow {
+    types: Box<[(u16, f32)]>,
+    subs: Box<[(u16, f32)]>,
 }
 
 impl EventClassifier {
     pub fn new(types: LinearModel, subs: LinearModel) -> Self {
-        Self { types, subs }
+        let mut joint: FxHashMap<Box<str>, JointRow> = FxHashMap::default();
+        for (f, row) in &types.weights {
+            joint.entry(f.clone()).or_default().types = row.clone();
+        }
+        for (f, row) in &subs.weights {
+            joint.entry(f.clone()).or_default().subs = row.clone();
+        }
+        Self { types, subs, joint }
+    }
+
+    /// Both heads' probabilities for features in [`features`] order: the same sums, in the
+    /// same order, as each head's [`LinearModel::predict_features`].
+    fn predict_both(&self, features: &[&str]) -> (Vec<f32>, Vec<f32>) {
+        let mut tp = vec![0f32; self.types.labels.len()];
+        let mut sp = vec![0f32; self.subs.labels.len()];
+        for &f in features {
+            if let Some(row) = self.joint.get(f) {
+                add_row(&mut tp, &row.types);
+                add_row(&mut sp, &row.subs);
+            }
+        }
+        softmax_in_place(&mut tp);
+        softmax_in_place(&mut sp);
+        (tp, sp)
     }
 
     /// Log-scores of every sub-event type for a text, best first.
@@ -358,8 +440,7 @@ impl EventClassifier {
         // One feature extraction for both heads.
         let mut buf = String::with_capacity(text.len() + 8);
         let feats = feature_slices(text, &mut buf);
-        let tp = self.types.predict_features(&feats);
-        let sp = self.subs.predict_features(&feats);
+        let (tp, sp) = self.predict_both(&feats);
         let mut out: Vec<(sitrep_model::SubEventType, f32)> = self
             .subs
             .labels
