@@ -455,15 +455,16 @@ fn inside_proper_name(norm: &Norm, s: usize, e: usize) -> bool {
 
 /// Most longer words capitalized: a headline, where capitals say nothing about names.
 fn is_title_case(text: &str) -> bool {
-    let words: Vec<&str> = text
+    // Counted in one pass, without collecting the words: this runs on every sentence.
+    let (mut words, mut caps) = (0usize, 0usize);
+    for w in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic))
-        .collect();
-    let caps = words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    words.len() >= 3 && caps * 5 >= words.len() * 4
+    {
+        words += 1;
+        caps += usize::from(w.chars().next().is_some_and(char::is_uppercase));
+    }
+    words >= 3 && caps * 5 >= words * 4
 }
 
 fn is_plural(head: &str) -> bool {
