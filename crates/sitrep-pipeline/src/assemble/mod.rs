@@ -24,7 +24,7 @@ use crate::actors::{Actor, ActorContext, ActorDictionary, ActorMention, Role};
 use crate::classify::EventClassifier;
 use crate::dates::{DateKind, DateMention, DateReader};
 use crate::geocode::{self, Geocoder, MentionRole, PlaceMention, place_of};
-use crate::quantities::{Casualty, CasualtyKind, find_casualties};
+use crate::quantities::{Casualty, CasualtyKind, find_casualties, find_casualties_in};
 use crate::tokens::{Token, tokenize};
 use crate::triggers::{Frame, Modality, TriggerHit, TriggerSet, modality};
 use coding::{Coding, Victims, code, plover_of, victims_of_noun};
@@ -419,9 +419,11 @@ impl<'a> Assembler<'a> {
                 None => prior.push((c, SOURCE_COUNTRY_VOTE)),
             }
         }
-        let mentions = self
-            .geocoder
-            .mentions_in_context(doc, &sentences, &prior, &actor_spans);
+        // Each sentence is tokenised once, for the geoparser and then for the events.
+        let mut tokens: Vec<Vec<Token>> = sentences.iter().map(|s| tokenize(text, *s)).collect();
+        let mentions =
+            self.geocoder
+                .mentions_with_tokens(doc, &sentences, &tokens, &prior, &actor_spans);
         // The places' country, else what the actors and the outlet point to.
         let doc_country = self.document_country(&mentions).or_else(|| {
             prior
@@ -452,7 +454,7 @@ impl<'a> Assembler<'a> {
             }
         }
         for (si, &span) in sentences.iter().enumerate() {
-            let toks = tokenize(text, span);
+            let toks = tokens.get_mut(si).map(std::mem::take).unwrap_or_default();
             let sent_mentions: Vec<&PlaceMention> = std::mem::take(&mut by_sentence[si]);
             // Actors are read in the country the sentence is about ("al-Nusra" in Syria).
             let sentence_country = self
@@ -786,7 +788,7 @@ impl<'a> Assembler<'a> {
         };
         // A toll the sentence dates to another time ("two protesters killed last month") is
         // background, not this event's.
-        let casualties: Vec<_> = find_casualties(text, f.span)
+        let casualties: Vec<_> = find_casualties_in(text, &f.toks)
             .into_iter()
             .filter(|c| !dated_earlier(text, &f.dates, c.verb, doc.published))
             .collect();
