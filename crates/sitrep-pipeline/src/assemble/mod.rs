@@ -20,7 +20,7 @@ use sitrep_model::{
     ControlPlace, ControlReport, Document, EventRecord, EventType, Evidence, Span, inter,
 };
 
-use crate::actors::{Actor, ActorContext, ActorDictionary, ActorMention, Role};
+use crate::actors::{Actor, ActorContext, ActorDictionary, ActorMention, PreparedSentence, Role};
 use crate::classify::EventClassifier;
 use crate::dates::{DateKind, DateMention, DateReader};
 use crate::geocode::{self, Geocoder, MentionRole, PlaceMention, place_of};
@@ -412,7 +412,13 @@ impl<'a> Assembler<'a> {
             .into_iter()
             .filter(|s| !excluded.overlaps(*s))
             .collect();
-        let (mut prior, actor_spans) = self.actor_evidence(doc, &sentences);
+        // Each sentence is normalised and scanned for actors once, then read twice: without a
+        // country (votes for the document's country) and in its own country.
+        let mut prepared: Vec<Option<PreparedSentence>> = sentences
+            .iter()
+            .map(|s| self.actors.prepare(text, *s))
+            .collect();
+        let (mut prior, actor_spans) = self.actor_evidence(doc, &mut prepared);
         if let Some(c) = self.source_country(doc) {
             match prior.iter_mut().find(|(k, _)| *k == c) {
                 Some((_, w)) => *w += SOURCE_COUNTRY_VOTE,
@@ -464,7 +470,10 @@ impl<'a> Assembler<'a> {
                 country: sentence_country.as_deref().or(ctx.country),
                 date: ctx.date,
             };
-            let actors = self.actors.find(text, span, &sctx);
+            let actors = match prepared.get_mut(si) {
+                Some(Some(p)) => self.actors.find_in(p, &sctx),
+                _ => Vec::new(),
+            };
             salient.observe(&actors);
             let facts = SentenceFacts {
                 text,
@@ -587,15 +596,19 @@ impl<'a> Assembler<'a> {
 
     /// Named actors of the whole document, read without a country: the countries they belong
     /// to (one vote each, at most two per country) and their spans, which are not places.
-    fn actor_evidence(&self, doc: &Document, sentences: &[Span]) -> (Vec<(u16, f64)>, Vec<Span>) {
+    fn actor_evidence(
+        &self,
+        doc: &Document,
+        sentences: &mut [Option<PreparedSentence>],
+    ) -> (Vec<(u16, f64)>, Vec<Span>) {
         let ctx = ActorContext {
             country: None,
             date: doc.published,
         };
         let mut votes: HashMap<u16, f64> = HashMap::new();
         let mut spans = Vec::new();
-        for s in sentences {
-            for m in self.actors.find(&doc.text, *s, &ctx) {
+        for s in sentences.iter_mut().flatten() {
+            for m in self.actors.find_in(s, &ctx) {
                 // Named groups and communities ("Al Shabaab", "Maasai") are not places.
                 if matches!(m.actor.role, Role::Named | Role::Identity) && !m.generic {
                     spans.push(m.span);
