@@ -36,6 +36,30 @@ pub fn features(text: &str) -> Vec<String> {
 /// spaces after `<s>`, so a bigram is the span from the previous word's start to the word's
 /// end. Same features, same (sorted) order: predictions add the weights in the same order.
 fn feature_slices<'b>(text: &str, buf: &'b mut String) -> Vec<&'b str> {
+    let words = match ascii_words(text, buf) {
+        Some(words) => words,
+        None => unicode_words(text, buf),
+    };
+    let buf: &'b str = buf;
+    // Sorted by their first eight bytes as one integer, then by the whole string: the order
+    // of sorting the strings, with most comparisons one integer compare instead of a memcmp.
+    let mut keyed: Vec<(u64, &'b str)> = Vec::with_capacity(words.len() * 2 + 1);
+    keyed.push((prefix_key("<bias>"), "<bias>"));
+    let mut prev_start = 0;
+    for &(start, end) in &words {
+        for f in [&buf[start..end], &buf[prev_start..end]] {
+            keyed.push((prefix_key(f), f));
+        }
+        prev_start = start;
+    }
+    keyed.sort_unstable();
+    keyed.dedup();
+    keyed.into_iter().map(|(_, f)| f).collect()
+}
+
+/// The words of `text` for [`feature_slices`]: lowercased, digits folded to `0`, joined by
+/// single spaces after `<s>` into `buf`; returns each word's range in `buf`.
+fn unicode_words(text: &str, buf: &mut String) -> Vec<(usize, usize)> {
     buf.clear();
     buf.push_str("<s>");
     let mut words: Vec<(usize, usize)> = Vec::new();
@@ -55,21 +79,42 @@ fn feature_slices<'b>(text: &str, buf: &'b mut String) -> Vec<&'b str> {
         }
         words.push((start, buf.len()));
     }
-    let buf: &'b str = buf;
-    // Sorted by their first eight bytes as one integer, then by the whole string: the order
-    // of sorting the strings, with most comparisons one integer compare instead of a memcmp.
-    let mut keyed: Vec<(u64, &'b str)> = Vec::with_capacity(words.len() * 2 + 1);
-    keyed.push((prefix_key("<bias>"), "<bias>"));
-    let mut prev_start = 0;
-    for &(start, end) in &words {
-        for f in [&buf[start..end], &buf[prev_start..end]] {
-            keyed.push((prefix_key(f), f));
-        }
-        prev_start = start;
+    words
+}
+
+/// [`unicode_words`] of an ASCII text, a byte at a time (most texts are ASCII, and there a
+/// word character is an ASCII letter or digit, `'` or `-`). `None` for other texts.
+fn ascii_words(text: &str, buf: &mut String) -> Option<Vec<(usize, usize)>> {
+    if !text.is_ascii() {
+        return None;
     }
-    keyed.sort_unstable();
-    keyed.dedup();
-    keyed.into_iter().map(|(_, f)| f).collect()
+    // `buf`'s allocation is reused as bytes.
+    let mut joined = std::mem::take(buf).into_bytes();
+    joined.clear();
+    joined.extend_from_slice(b"<s>");
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || b == b'\'' || b == b'-' {
+            if start.is_none() {
+                joined.push(b' ');
+                start = Some(joined.len());
+            }
+            joined.push(if b.is_ascii_digit() {
+                b'0'
+            } else {
+                b.to_ascii_lowercase()
+            });
+        } else if let Some(s) = start.take() {
+            words.push((s, joined.len()));
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, joined.len()));
+    }
+    // ASCII bytes are valid UTF-8.
+    *buf = String::from_utf8(joined).ok()?;
+    Some(words)
 }
 
 /// The first eight bytes of `s` as a big-endian integer, zero-padded: when two keys differ,
@@ -359,6 +404,8 @@ mod tests {
             "internationally internationalised international internationals intern",
             "Ärzte in Köln: ÖL-Preis, İstanbul's Σ 1,600 al-Qa'im <s> <bias>",
             "abcdefgh abcdefghi abcdefg abcdefgh",
+            "  -- 'quoted' O'Neil's x-ray, 3-4 killed;12 AM.\t\nEnd-",
+            "a",
         ] {
             let mut buf = String::new();
             let slices: Vec<String> = feature_slices(text, &mut buf)
@@ -366,6 +413,11 @@ mod tests {
                 .map(str::to_string)
                 .collect();
             assert_eq!(slices, features(text), "{text:?}");
+            let (mut fast, mut slow) = (String::new(), String::new());
+            if let Some(words) = ascii_words(text, &mut fast) {
+                assert_eq!(words, unicode_words(text, &mut slow), "{text:?}");
+                assert_eq!(fast, slow, "{text:?}");
+            }
         }
     }
 
