@@ -36,6 +36,30 @@ pub fn features(text: &str) -> Vec<String> {
 /// spaces after `<s>`, so a bigram is the span from the previous word's start to the word's
 /// end. Same features, same (sorted) order: predictions add the weights in the same order.
 fn feature_slices<'b>(text: &str, buf: &'b mut String) -> Vec<&'b str> {
+    let words = match ascii_words(text, buf) {
+        Some(words) => words,
+        None => unicode_words(text, buf),
+    };
+    let buf: &'b str = buf;
+    // Sorted by their first eight bytes as one integer, then by the whole string: the order
+    // of sorting the strings, with most comparisons one integer compare instead of a memcmp.
+    let mut keyed: Vec<(u64, &'b str)> = Vec::with_capacity(words.len() * 2 + 1);
+    keyed.push((prefix_key("<bias>"), "<bias>"));
+    let mut prev_start = 0;
+    for &(start, end) in &words {
+        for f in [&buf[start..end], &buf[prev_start..end]] {
+            keyed.push((prefix_key(f), f));
+        }
+        prev_start = start;
+    }
+    keyed.sort_unstable();
+    keyed.dedup();
+    keyed.into_iter().map(|(_, f)| f).collect()
+}
+
+/// The words of `text` for [`feature_slices`]: lowercased, digits folded to `0`, joined by
+/// single spaces after `<s>` into `buf`; returns each word's range in `buf`.
+fn unicode_words(text: &str, buf: &mut String) -> Vec<(usize, usize)> {
     buf.clear();
     buf.push_str("<s>");
     let mut words: Vec<(usize, usize)> = Vec::new();
@@ -55,18 +79,52 @@ fn feature_slices<'b>(text: &str, buf: &'b mut String) -> Vec<&'b str> {
         }
         words.push((start, buf.len()));
     }
-    let buf: &'b str = buf;
-    let mut out: Vec<&'b str> = Vec::with_capacity(words.len() * 2 + 1);
-    out.push("<bias>");
-    let mut prev_start = 0;
-    for &(start, end) in &words {
-        out.push(&buf[start..end]);
-        out.push(&buf[prev_start..end]);
-        prev_start = start;
+    words
+}
+
+/// [`unicode_words`] of an ASCII text, a byte at a time (most texts are ASCII, and there a
+/// word character is an ASCII letter or digit, `'` or `-`). `None` for other texts.
+fn ascii_words(text: &str, buf: &mut String) -> Option<Vec<(usize, usize)>> {
+    if !text.is_ascii() {
+        return None;
     }
-    out.sort_unstable();
-    out.dedup();
-    out
+    // `buf`'s allocation is reused as bytes.
+    let mut joined = std::mem::take(buf).into_bytes();
+    joined.clear();
+    joined.extend_from_slice(b"<s>");
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || b == b'\'' || b == b'-' {
+            if start.is_none() {
+                joined.push(b' ');
+                start = Some(joined.len());
+            }
+            joined.push(if b.is_ascii_digit() {
+                b'0'
+            } else {
+                b.to_ascii_lowercase()
+            });
+        } else if let Some(s) = start.take() {
+            words.push((s, joined.len()));
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, joined.len()));
+    }
+    // ASCII bytes are valid UTF-8.
+    *buf = String::from_utf8(joined).ok()?;
+    Some(words)
+}
+
+/// The first eight bytes of `s` as a big-endian integer, zero-padded: when two keys differ,
+/// they order the strings as byte-wise comparison does (a shorter string that is a prefix of
+/// a longer one pads with zeros, which sort first).
+fn prefix_key(s: &str) -> u64 {
+    let mut head = [0u8; 8];
+    let n = s.len().min(8);
+    head[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u64::from_be_bytes(head)
 }
 
 /// A trained model: per feature, sparse weights over labels.
@@ -96,6 +154,15 @@ impl Default for TrainConfig {
             l2: 1e-6,
             min_count: 2,
             prune: 0.02,
+        }
+    }
+}
+
+/// Adds one feature's weights to the label scores.
+fn add_row(scores: &mut [f32], row: &[(u16, f32)]) {
+    for &(c, x) in row {
+        if let Some(s) = scores.get_mut(c as usize) {
+            *s += x;
         }
     }
 }
@@ -218,11 +285,7 @@ impl LinearModel {
         let mut scores = vec![0f32; self.labels.len()];
         for &f in features {
             if let Some(row) = self.weights.get(f) {
-                for &(c, x) in row.iter() {
-                    if let Some(s) = scores.get_mut(c as usize) {
-                        *s += x;
-                    }
-                }
+                add_row(&mut scores, row);
             }
         }
         softmax_in_place(&mut scores);
@@ -332,6 +395,44 @@ mod tests {
         assert!((q["Arrests"] - p["Arrests"]).abs() < 0.01);
         assert!(LinearModel::from_tsv("labels\ta|b\nx\t0:zz").is_err());
     }
+
+    #[test]
+    fn feature_slices_are_the_features_in_the_same_order() {
+        for text in [
+            "",
+            "Police arrested 12 protesters in Nairobi; police arrested 3 more.",
+            "internationally internationalised international internationals intern",
+            "Ärzte in Köln: ÖL-Preis, İstanbul's Σ 1,600 al-Qa'im <s> <bias>",
+            "abcdefgh abcdefghi abcdefg abcdefgh",
+            "  -- 'quoted' O'Neil's x-ray, 3-4 killed;12 AM.\t\nEnd-",
+            "a",
+        ] {
+            let mut buf = String::new();
+            let slices: Vec<String> = feature_slices(text, &mut buf)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            assert_eq!(slices, features(text), "{text:?}");
+            let (mut fast, mut slow) = (String::new(), String::new());
+            if let Some(words) = ascii_words(text, &mut fast) {
+                assert_eq!(words, unicode_words(text, &mut slow), "{text:?}");
+                assert_eq!(fast, slow, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_joint_table_gives_each_heads_own_probabilities() {
+        let model = |rows: &str| LinearModel::from_tsv(rows).expect("a toy model");
+        let types = model("labels\ta|b\npolice\t0:0.5,1:-0.25\npolice arrested\t1:1.5\n");
+        let subs = model("labels\tx|y|z\narrested\t2:0.75\npolice\t0:0.125,2:-1\n");
+        let clf = EventClassifier::new(types.clone(), subs.clone());
+        let mut buf = String::new();
+        let feats = feature_slices("The police arrested two police officers", &mut buf);
+        let (tp, sp) = clf.predict_both(&feats);
+        assert_eq!(tp, types.predict_features(&feats));
+        assert_eq!(sp, subs.predict_features(&feats));
+    }
 }
 
 /// Weight of the event-type head against the sub-event head in a sub-event type's score.
@@ -353,11 +454,44 @@ fn smooth(p: f32, k: usize) -> f32 {
 pub struct EventClassifier {
     types: LinearModel,
     subs: LinearModel,
+    /// Both heads' weights by feature: [`EventClassifier::scores`] runs on every sentence
+    /// with an event, and one lookup per feature instead of one per head halves its hashing.
+    joint: FxHashMap<Box<str>, JointRow>,
+}
+
+/// One feature's weights in each head (empty where a head lacks the feature).
+#[derive(Debug, Clone, Default)]
+struct JointRow {
+    types: Box<[(u16, f32)]>,
+    subs: Box<[(u16, f32)]>,
 }
 
 impl EventClassifier {
     pub fn new(types: LinearModel, subs: LinearModel) -> Self {
-        Self { types, subs }
+        let mut joint: FxHashMap<Box<str>, JointRow> = FxHashMap::default();
+        for (f, row) in &types.weights {
+            joint.entry(f.clone()).or_default().types = row.clone();
+        }
+        for (f, row) in &subs.weights {
+            joint.entry(f.clone()).or_default().subs = row.clone();
+        }
+        Self { types, subs, joint }
+    }
+
+    /// Both heads' probabilities for features in [`features`] order: the same sums, in the
+    /// same order, as each head's [`LinearModel::predict_features`].
+    fn predict_both(&self, features: &[&str]) -> (Vec<f32>, Vec<f32>) {
+        let mut tp = vec![0f32; self.types.labels.len()];
+        let mut sp = vec![0f32; self.subs.labels.len()];
+        for &f in features {
+            if let Some(row) = self.joint.get(f) {
+                add_row(&mut tp, &row.types);
+                add_row(&mut sp, &row.subs);
+            }
+        }
+        softmax_in_place(&mut tp);
+        softmax_in_place(&mut sp);
+        (tp, sp)
     }
 
     /// Log-scores of every sub-event type for a text, best first.
@@ -365,8 +499,7 @@ impl EventClassifier {
         // One feature extraction for both heads.
         let mut buf = String::with_capacity(text.len() + 8);
         let feats = feature_slices(text, &mut buf);
-        let tp = self.types.predict_features(&feats);
-        let sp = self.subs.predict_features(&feats);
+        let (tp, sp) = self.predict_both(&feats);
         let mut out: Vec<(sitrep_model::SubEventType, f32)> = self
             .subs
             .labels

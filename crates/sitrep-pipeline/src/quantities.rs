@@ -699,8 +699,12 @@ fn named_person_at(text: &str, toks: &[Token], start: usize) -> bool {
 
 /// Casualty statements of one sentence.
 pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
-    let toks = tokenize(text, sentence);
-    let quantities = find_quantities(text, &toks);
+    find_casualties_in(text, &tokenize(text, sentence))
+}
+
+/// [`find_casualties`] of a sentence already tokenised (`toks` from [`tokenize`]).
+pub fn find_casualties_in(text: &str, toks: &[Token]) -> Vec<Casualty> {
+    let quantities = find_quantities(text, toks);
     let mut out: Vec<Casualty> = Vec::new();
     for (qi, q) in quantities.iter().enumerate() {
         // "six people, including three children, were killed": the subset is not counted again.
@@ -889,7 +893,7 @@ pub fn find_casualties(text: &str, sentence: Span) -> Vec<Casualty> {
     }
     coordinated_counts(text, &toks, &quantities, &mut out);
     if !out.iter().any(|c| c.kind == CasualtyKind::Killed)
-        && let Some(c) = unnumbered_killing(text, &toks)
+        && let Some(c) = unnumbered_killing(text, toks)
     {
         out.push(c);
     }

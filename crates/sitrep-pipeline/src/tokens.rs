@@ -38,6 +38,28 @@ impl Token {
     }
 }
 
+/// Runs `f` on `word` lowercased exactly as `str::to_lowercase` would, without allocating
+/// when the word is ASCII and short: the word lists are asked about every token.
+pub(crate) fn with_lowercase<T>(word: &str, f: impl FnOnce(&str) -> T) -> T {
+    const MAX: usize = 32;
+    if word.is_ascii() {
+        if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            return f(word);
+        }
+        if word.len() <= MAX {
+            let mut buf = [0u8; MAX];
+            let lower = &mut buf[..word.len()];
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            // ASCII stays valid UTF-8.
+            if let Ok(lower) = std::str::from_utf8(lower) {
+                return f(lower);
+            }
+        }
+    }
+    f(&word.to_lowercase())
+}
+
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | 'ʿ' | 'ʾ' | '‘')
 }
@@ -169,6 +191,22 @@ mod tests {
             ("", &[]),
         ] {
             assert_eq!(words(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn with_lowercase_is_to_lowercase() {
+        for w in [
+            "",
+            "mosul",
+            "Mosul",
+            "MOSUL",
+            "İstanbul",
+            "ΟΔΟΣ",
+            "Köln",
+            "A-very-long-hyphenated-ASCII-word-over-32-bytes",
+        ] {
+            assert_eq!(with_lowercase(w, str::to_string), w.to_lowercase(), "{w:?}");
         }
     }
 

@@ -2,11 +2,11 @@
 //! "protesters"), each naming a [`Frame`]; and the modality around them (negated,
 //! hypothetical, reported).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use sitrep_model::Span;
 
-use crate::tokens::Token;
+use crate::tokens::{Token, with_lowercase};
 
 /// What kind of happening a trigger announces, before actors decide the ACLED type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -206,7 +206,7 @@ pub struct TriggerHit {
 #[derive(Debug, Clone, Default)]
 pub struct TriggerSet {
     /// Patterns indexed by their first word (or prefix) for a quick start check.
-    by_first: HashMap<String, Vec<(Frame, Vec<Part>)>>,
+    by_first: FxHashMap<String, Vec<(Frame, Vec<Part>)>>,
     prefixes: Vec<(String, Frame, Vec<Part>)>,
 }
 
@@ -267,7 +267,22 @@ impl TriggerSet {
 
     /// Triggers of a sentence, longest first at each position, not overlapping.
     pub fn find(&self, text: &str, toks: &[Token]) -> Vec<TriggerHit> {
-        let lower: Vec<String> = toks.iter().map(|t| t.text(text).to_lowercase()).collect();
+        // Every token lowercased into one buffer (one allocation per sentence, not per token).
+        let mut buf = String::with_capacity(toks.iter().map(|t| t.span.len()).sum::<usize>() + 8);
+        let mut ends = Vec::with_capacity(toks.len());
+        for t in toks {
+            with_lowercase(t.text(text), |w| buf.push_str(w));
+            ends.push(buf.len());
+        }
+        let mut start = 0;
+        let lower: Vec<&str> = ends
+            .iter()
+            .map(|&end| {
+                let w = buf.get(start..end).unwrap_or_default();
+                start = end;
+                w
+            })
+            .collect();
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
@@ -283,7 +298,7 @@ impl TriggerSet {
                     best = Some((end, frame));
                 }
             };
-            if let Some(cands) = self.by_first.get(&lower[i]) {
+            if let Some(cands) = self.by_first.get(lower[i]) {
                 for (frame, parts) in cands {
                     consider(*frame, parts);
                 }
@@ -335,14 +350,8 @@ fn is_month_name(text: &str, toks: &[Token], i: usize) -> bool {
 }
 
 /// The index of the last token matched when `parts` match from token `i`.
-fn match_at(lower: &[String], toks: &[Token], i: usize, parts: &[Part]) -> Option<usize> {
-    fn go(
-        lower: &[String],
-        toks: &[Token],
-        i: usize,
-        parts: &[Part],
-        last: usize,
-    ) -> Option<usize> {
+fn match_at(lower: &[&str], toks: &[Token], i: usize, parts: &[Part]) -> Option<usize> {
+    fn go(lower: &[&str], toks: &[Token], i: usize, parts: &[Part], last: usize) -> Option<usize> {
         let Some((part, rest)) = parts.split_first() else {
             return Some(last);
         };
@@ -355,7 +364,7 @@ fn match_at(lower: &[String], toks: &[Token], i: usize, parts: &[Part]) -> Optio
                         .and_then(|()| go(lower, toks, i + 1, rest, i))
                 })
             }
-            Part::Word(w) => (i < lower.len() && lower[i] == *w)
+            Part::Word(w) => (i < lower.len() && lower[i] == w.as_str())
                 .then_some(())
                 .and_then(|()| go(lower, toks, i + 1, rest, i)),
             Part::Prefix(p) => (i < lower.len() && lower[i].starts_with(p.as_str()))

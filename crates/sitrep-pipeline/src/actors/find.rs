@@ -5,10 +5,19 @@
 use sitrep_model::Span;
 
 use super::load::GenericKind;
-use super::matcher::Hit;
+use super::matcher::{Hit, Searches};
 use super::norm::Norm;
 use super::resolve::Res;
 use super::{Actor, ActorContext, ActorDictionary, ActorMention};
+
+/// A sentence made ready for [`ActorDictionary::find_in`]: its matching copy, whether it is
+/// a headline in Title Case, and the automata's answers so far (shared by every reading).
+#[derive(Debug)]
+pub struct PreparedSentence {
+    norm: Norm,
+    title_case: bool,
+    searches: Searches,
+}
 
 /// Words after a named actor that stay part of its mention ("ISIS members").
 const TRAILING: &[&str] = &[
@@ -74,22 +83,31 @@ struct Found {
 }
 
 impl ActorDictionary {
+    /// `None` when the span is not in the text or the sentence is too long to map.
+    pub(super) fn prepare_sentence(&self, text: &str, sentence: Span) -> Option<PreparedSentence> {
+        let part = text.get(sentence.start..sentence.end)?;
+        let norm = Norm::new(part, sentence.start)?;
+        Some(PreparedSentence {
+            title_case: is_title_case(&norm.text),
+            norm,
+            searches: Searches::default(),
+        })
+    }
+
     pub(super) fn find_mentions(
         &self,
-        text: &str,
-        sentence: Span,
+        prepared: &mut PreparedSentence,
         ctx: &ActorContext<'_>,
     ) -> Vec<ActorMention> {
-        let Some(part) = text.get(sentence.start..sentence.end) else {
-            return Vec::new();
-        };
-        let Some(norm) = Norm::new(part, sentence.start) else {
-            return Vec::new();
-        };
+        let PreparedSentence {
+            norm,
+            title_case,
+            searches,
+        } = prepared;
+        let (norm, title_case) = (&*norm, *title_case);
         let hits = self
             .matcher
-            .hits(&norm, |p, s, _| self.resolve(p, &norm, s, ctx));
-        let title_case = is_title_case(&norm.text);
+            .hits(norm, searches, |p, s, _| self.resolve(p, norm, s, ctx));
         let mut found: Vec<Found> = Vec::new();
         let mut pending = None;
         let mut i = 0;
@@ -99,7 +117,7 @@ impl ActorDictionary {
             match h.res {
                 Res::Country(c) => {
                     if let Some(n) = next
-                        && let Some(f) = self.country_phrase(&norm, h, n, c, ctx)
+                        && let Some(f) = self.country_phrase(norm, h, n, c, ctx)
                     {
                         found.push(f);
                         i += 1;
@@ -108,7 +126,7 @@ impl ActorDictionary {
                 Res::Head { row, implied } => {
                     if let Some(n) = next
                         && let Some(kind) = row.and_then(|r| self.tables.generic.get(r))
-                        && of_gap(&norm, h.end, n.start)
+                        && of_gap(norm, h.end, n.start)
                     {
                         if matches!(n.res, Res::Group(_) | Res::State(_))
                             && !matches!(
@@ -144,7 +162,7 @@ impl ActorDictionary {
                             continue;
                         }
                     }
-                    if let Some(mut f) = self.head_alone(&norm, h, row, implied, title_case, ctx) {
+                    if let Some(mut f) = self.head_alone(norm, h, row, implied, title_case, ctx) {
                         // "army artillery", "police commandos": one actor, one mention.
                         if let Some(n) = next
                             && self.same_state_head(row, n)
@@ -160,7 +178,7 @@ impl ActorDictionary {
                 Res::Group(_) | Res::State(_) => {
                     let (start, plural) = pending.take().unwrap_or((h.start, false));
                     let rest = hits.get(i - 1..).unwrap_or_default();
-                    let (f, used) = self.named_phrase(&norm, rest, start, ctx);
+                    let (f, used) = self.named_phrase(norm, rest, start, ctx);
                     i += used.saturating_sub(1);
                     found.extend(f.map(|f| Found {
                         plural: f.plural || plural,
@@ -209,7 +227,7 @@ impl ActorDictionary {
                 }
             }
         }
-        self.finish(&norm, found)
+        self.finish(norm, found)
     }
 
     /// Adds a leading "the" and maps spans back to the original text.
@@ -455,15 +473,16 @@ fn inside_proper_name(norm: &Norm, s: usize, e: usize) -> bool {
 
 /// Most longer words capitalized: a headline, where capitals say nothing about names.
 fn is_title_case(text: &str) -> bool {
-    let words: Vec<&str> = text
+    // Counted in one pass, without collecting the words: this runs on every sentence.
+    let (mut words, mut caps) = (0usize, 0usize);
+    for w in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic))
-        .collect();
-    let caps = words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    words.len() >= 3 && caps * 5 >= words.len() * 4
+    {
+        words += 1;
+        caps += usize::from(w.chars().next().is_some_and(char::is_uppercase));
+    }
+    words >= 3 && caps * 5 >= words * 4
 }
 
 fn is_plural(head: &str) -> bool {

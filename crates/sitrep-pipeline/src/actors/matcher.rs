@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, Input, MatchKind};
+use aho_corasick::{AhoCorasick, Input, Match, MatchKind};
+use rustc_hash::FxHashMap;
 
 use super::ActorDataError;
 use super::load::{Alias, Target};
@@ -28,6 +29,13 @@ pub(super) struct Matcher {
     cs: AhoCorasick,
     cs_pats: Vec<Pattern>,
 }
+
+/// The automata's answers for one sentence, by automaton (case-sensitive or not) and search
+/// range. Assembly reads each sentence twice (without a country for the document's country
+/// votes, then in its own country); which hits are accepted may differ, but most searches
+/// repeat, and an answer does not depend on the country.
+#[derive(Debug, Default)]
+pub(super) struct Searches(FxHashMap<(bool, usize, usize), Option<Match>>);
 
 /// A hit in normalized coordinates, with what the caller resolved it to.
 #[derive(Debug, Clone, Copy)]
@@ -130,11 +138,21 @@ impl Matcher {
     pub fn hits<R: Copy>(
         &self,
         norm: &Norm,
+        searches: &mut Searches,
         mut resolve: impl FnMut(&Pattern, usize, usize) -> Option<R>,
     ) -> Vec<Hit<R>> {
         let mut all = Vec::new();
-        for (ac, pats) in [(&self.cs, &self.cs_pats), (&self.ci, &self.ci_pats)] {
-            scan(ac, pats, norm, &mut resolve, &mut all);
+        for (cs, ac, pats) in [
+            (true, &self.cs, &self.cs_pats),
+            (false, &self.ci, &self.ci_pats),
+        ] {
+            let mut find = |a: usize, b: usize| {
+                *searches
+                    .0
+                    .entry((cs, a, b))
+                    .or_insert_with(|| ac.find(Input::new(norm.text.as_str()).range(a..b)))
+            };
+            scan(&mut find, pats, norm, &mut resolve, &mut all);
         }
         all.sort_by_key(|h: &Hit<R>| (h.start, std::cmp::Reverse(h.end)));
         let mut out: Vec<Hit<R>> = Vec::with_capacity(all.len());
@@ -147,8 +165,9 @@ impl Matcher {
     }
 }
 
+/// `find(a, b)`: the automaton's leftmost-longest match in `norm.text[a..b]`.
 fn scan<R>(
-    ac: &AhoCorasick,
+    find: &mut impl FnMut(usize, usize) -> Option<Match>,
     pats: &[Pattern],
     norm: &Norm,
     resolve: &mut impl FnMut(&Pattern, usize, usize) -> Option<R>,
@@ -166,7 +185,7 @@ fn scan<R>(
     };
     let mut pos = 0;
     while pos < hay.len() {
-        let Some(first) = ac.find(Input::new(hay).range(pos..)) else {
+        let Some(first) = find(pos, hay.len()) else {
             break;
         };
         let s = first.start();
@@ -187,9 +206,7 @@ fn scan<R>(
                 });
                 break;
             }
-            candidate = (e > s + 1)
-                .then(|| ac.find(Input::new(hay).range(s..e - 1)))
-                .flatten();
+            candidate = (e > s + 1).then(|| find(s, e - 1)).flatten();
         }
         match accepted {
             Some(hit) => {

@@ -27,6 +27,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use sitrep_model::Span;
 
+pub use find::PreparedSentence;
 use load::{Alias, Tables, Target};
 use matcher::Matcher;
 
@@ -192,7 +193,25 @@ impl ActorDictionary {
 
     /// Actor mentions in `text[sentence]`, leftmost-longest, non-overlapping, in text order.
     pub fn find(&self, text: &str, sentence: Span, ctx: &ActorContext<'_>) -> Vec<ActorMention> {
-        self.find_mentions(text, sentence, ctx)
+        match self.prepare(text, sentence) {
+            Some(mut prepared) => self.find_in(&mut prepared, ctx),
+            None => Vec::new(),
+        }
+    }
+
+    /// A sentence made ready to be read by [`ActorDictionary::find_in`] in several contexts:
+    /// it is normalised and scanned once. `None` when there is nothing to read.
+    pub fn prepare(&self, text: &str, sentence: Span) -> Option<PreparedSentence> {
+        self.prepare_sentence(text, sentence)
+    }
+
+    /// [`ActorDictionary::find`] of a prepared sentence: the same mentions.
+    pub fn find_in(
+        &self,
+        sentence: &mut PreparedSentence,
+        ctx: &ActorContext<'_>,
+    ) -> Vec<ActorMention> {
+        self.find_mentions(sentence, ctx)
     }
 
     /// Composes a generic actor the ACLED way for a country (ISO2) and date:

@@ -20,11 +20,11 @@ use sitrep_model::{
     ControlPlace, ControlReport, Document, EventRecord, EventType, Evidence, Span, inter,
 };
 
-use crate::actors::{Actor, ActorContext, ActorDictionary, ActorMention, Role};
+use crate::actors::{Actor, ActorContext, ActorDictionary, ActorMention, PreparedSentence, Role};
 use crate::classify::EventClassifier;
 use crate::dates::{DateKind, DateMention, DateReader};
 use crate::geocode::{self, Geocoder, MentionRole, PlaceMention, place_of};
-use crate::quantities::{Casualty, CasualtyKind, find_casualties};
+use crate::quantities::{Casualty, CasualtyKind, find_casualties, find_casualties_in};
 use crate::tokens::{Token, tokenize};
 use crate::triggers::{Frame, Modality, TriggerHit, TriggerSet, modality};
 use coding::{Coding, Victims, code, plover_of, victims_of_noun};
@@ -499,16 +499,24 @@ impl<'a> Assembler<'a> {
             .into_iter()
             .filter(|s| !excluded.overlaps(*s))
             .collect();
-        let (mut prior, actor_spans) = self.actor_evidence(doc, &sentences);
+        // Each sentence is normalised and scanned for actors once, then read twice: without a
+        // country (votes for the document's country) and in its own country.
+        let mut prepared: Vec<Option<PreparedSentence>> = sentences
+            .iter()
+            .map(|s| self.actors.prepare(text, *s))
+            .collect();
+        let (mut prior, actor_spans) = self.actor_evidence(doc, &mut prepared);
         if let Some(c) = self.source_country(doc) {
             match prior.iter_mut().find(|(k, _)| *k == c) {
                 Some((_, w)) => *w += SOURCE_COUNTRY_VOTE,
                 None => prior.push((c, SOURCE_COUNTRY_VOTE)),
             }
         }
-        let mentions = self
-            .geocoder
-            .mentions_in_context(doc, &sentences, &prior, &actor_spans);
+        // Each sentence is tokenised once, for the geoparser and then for the events.
+        let mut tokens: Vec<Vec<Token>> = sentences.iter().map(|s| tokenize(text, *s)).collect();
+        let mentions =
+            self.geocoder
+                .mentions_with_tokens(doc, &sentences, &tokens, &prior, &actor_spans);
         // The places' country, else what the actors and the outlet point to.
         let doc_country = self.document_country(&mentions).or_else(|| {
             prior
@@ -539,7 +547,7 @@ impl<'a> Assembler<'a> {
             }
         }
         for (si, &span) in sentences.iter().enumerate() {
-            let toks = tokenize(text, span);
+            let toks = tokens.get_mut(si).map(std::mem::take).unwrap_or_default();
             let sent_mentions: Vec<&PlaceMention> = std::mem::take(&mut by_sentence[si]);
             // Actors are read in the country the sentence is about ("al-Nusra" in Syria).
             let sentence_country = self
@@ -549,7 +557,10 @@ impl<'a> Assembler<'a> {
                 country: sentence_country.as_deref().or(ctx.country),
                 date: ctx.date,
             };
-            let actors = self.actors.find(text, span, &sctx);
+            let actors = match prepared.get_mut(si) {
+                Some(Some(p)) => self.actors.find_in(p, &sctx),
+                _ => Vec::new(),
+            };
             salient.observe(&actors);
             let facts = SentenceFacts {
                 text,
@@ -675,15 +686,19 @@ impl<'a> Assembler<'a> {
 
     /// Named actors of the whole document, read without a country: the countries they belong
     /// to (one vote each, at most two per country) and their spans, which are not places.
-    fn actor_evidence(&self, doc: &Document, sentences: &[Span]) -> (Vec<(u16, f64)>, Vec<Span>) {
+    fn actor_evidence(
+        &self,
+        doc: &Document,
+        sentences: &mut [Option<PreparedSentence>],
+    ) -> (Vec<(u16, f64)>, Vec<Span>) {
         let ctx = ActorContext {
             country: None,
             date: doc.published,
         };
         let mut votes: HashMap<u16, f64> = HashMap::new();
         let mut spans = Vec::new();
-        for s in sentences {
-            for m in self.actors.find(&doc.text, *s, &ctx) {
+        for s in sentences.iter_mut().flatten() {
+            for m in self.actors.find_in(s, &ctx) {
                 // Named groups and communities ("Al Shabaab", "Maasai") are not places.
                 if matches!(m.actor.role, Role::Named | Role::Identity) && !m.generic {
                     spans.push(m.span);
@@ -876,7 +891,7 @@ impl<'a> Assembler<'a> {
         };
         // A toll the sentence dates to another time ("two protesters killed last month") is
         // background, not this event's.
-        let casualties: Vec<_> = find_casualties(text, f.span)
+        let casualties: Vec<_> = find_casualties_in(text, &f.toks)
             .into_iter()
             .filter(|c| !dated_earlier(text, &f.dates, c.verb, doc.published))
             .collect();

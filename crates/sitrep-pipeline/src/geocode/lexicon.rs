@@ -1,19 +1,22 @@
 //! Word lists behind the geoparser's false-hit rules (`data/lexicon/`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use sitrep_gazetteer::normalize::fold;
+
+use crate::tokens::with_lowercase;
 
 /// The word lists, parsed once.
 #[derive(Debug, Default, Clone)]
 pub struct Lexicon {
-    common: HashSet<String>,
-    titles: HashSet<String>,
-    org_heads: HashSet<String>,
-    place_heads: HashMap<String, u8>,
-    media: HashSet<String>,
-    not_places: HashSet<String>,
-    first_names: HashSet<String>,
+    common: FxHashSet<String>,
+    titles: FxHashSet<String>,
+    org_heads: FxHashSet<String>,
+    place_heads: FxHashMap<String, u8>,
+    media: FxHashSet<String>,
+    not_places: FxHashSet<String>,
+    first_names: FxHashSet<String>,
     /// Community names ("Maasai", "Kisii", "Nuer") → the ISO2 codes of the countries they live
     /// in: elsewhere the name is the community, not a place with a look-alike name.
     identities: HashMap<String, Vec<String>>,
@@ -41,7 +44,7 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 
 impl Lexicon {
     pub fn new(src: LexiconSources<'_>) -> Self {
-        let words = |t: &str| lines(t).map(str::to_lowercase).collect::<HashSet<_>>();
+        let words = |t: &str| lines(t).map(str::to_lowercase).collect::<FxHashSet<_>>();
         let common = words(src.common_words);
         // "In", "May", "Will": given names that are mostly words are left to the word rules.
         let first_names = words(src.first_names)
@@ -121,33 +124,32 @@ impl Lexicon {
 
     /// A word news mostly writes in lowercase ("mobile", "of").
     pub fn is_common(&self, word: &str) -> bool {
-        self.common.contains(&word.to_lowercase())
+        with_lowercase(word, |w| self.common.contains(w))
     }
 
     /// A title that makes the next capitalised word a person ("President", "Mr").
     pub fn is_title(&self, word: &str) -> bool {
-        self.titles
-            .contains(&word.trim_end_matches('.').to_lowercase())
+        with_lowercase(word.trim_end_matches('.'), |w| self.titles.contains(w))
     }
 
     /// A word that turns a preceding place name into an organisation ("Post", "University").
     pub fn is_org_head(&self, word: &str) -> bool {
-        self.org_heads.contains(&word.to_lowercase())
+        with_lowercase(word, |w| self.org_heads.contains(w))
     }
 
     /// The administrative level a head word implies ("province" → 1, "district" → 2, "town" → 0).
     pub fn place_head(&self, word: &str) -> Option<u8> {
-        self.place_heads.get(&word.to_lowercase()).copied()
+        with_lowercase(word, |w| self.place_heads.get(w).copied())
     }
 
     /// A word that is never a place on its own ("June", "Sunni", "Republic").
     pub fn is_not_place(&self, word: &str) -> bool {
-        self.not_places.contains(&word.to_lowercase())
+        with_lowercase(word, |w| self.not_places.contains(w))
     }
 
     /// A common given name ("Shawn", "Rami").
     pub fn is_first_name(&self, word: &str) -> bool {
-        self.first_names.contains(&word.to_lowercase())
+        with_lowercase(word, |w| self.first_names.contains(w))
     }
 
     /// A media or organisation name that looks like a place ("Al Jazeera").

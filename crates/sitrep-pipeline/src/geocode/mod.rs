@@ -101,18 +101,42 @@ impl<'a> Geocoder<'a> {
         prior: &[(u16, f64)],
         exclude: &[Span],
     ) -> Vec<PlaceMention> {
+        let tokens: Vec<Vec<Token>> = sentences
+            .iter()
+            .map(|s| crate::tokens::tokenize(&doc.text, *s))
+            .collect();
+        self.mentions_with_tokens(doc, sentences, &tokens, prior, exclude)
+    }
+
+    /// [`Geocoder::mentions_in_context`] given each sentence's tokens (`tokens[i]` are those
+    /// of `sentences[i]`): assembly tokenises a document once for all its stages.
+    pub(crate) fn mentions_with_tokens(
+        &self,
+        doc: &Document,
+        sentences: &[Span],
+        tokens: &[Vec<Token>],
+        prior: &[(u16, f64)],
+        exclude: &[Span],
+    ) -> Vec<PlaceMention> {
         let mut out = Vec::new();
         let excluded = SpanSet::new(doc.excluded.iter().copied());
-        for (i, s) in sentences.iter().enumerate() {
+        for (i, (s, toks)) in sentences.iter().zip(tokens).enumerate() {
             if excluded.overlaps(*s) {
                 continue;
             }
-            recognize::recognize_sentence(self.gazetteer, self.lexicon, &doc.text, *s, i, &mut out);
+            recognize::recognize_sentence(
+                self.gazetteer,
+                self.lexicon,
+                &doc.text,
+                toks,
+                i,
+                &mut out,
+            );
         }
         let exclude = SpanSet::new(exclude.iter().copied());
         out.retain(|m| !exclude.overlaps(m.span));
         // "Tom Jones … Jones said": a surname the document gave a person is that person.
-        let surnames = self.surnames(&doc.text, sentences);
+        let surnames = self.surnames(&doc.text, tokens);
         if !surnames.is_empty() {
             out.retain(|m| {
                 !surnames.contains(m.span.slice(&doc.text))
@@ -156,10 +180,9 @@ impl<'a> Geocoder<'a> {
 
     /// Words the document uses as a person's surname: the capitalised word after a given
     /// name ("Shawn Bailey") or a title ("Sen. Jones", "President Obama").
-    fn surnames<'t>(&self, text: &'t str, sentences: &[Span]) -> HashSet<&'t str> {
+    fn surnames<'t>(&self, text: &'t str, tokens: &[Vec<Token>]) -> HashSet<&'t str> {
         let mut out = HashSet::new();
-        for s in sentences {
-            let toks = crate::tokens::tokenize(text, *s);
+        for toks in tokens {
             let words: Vec<&Token> = toks.iter().filter(|t| t.kind == TokenKind::Word).collect();
             for pair in words.windows(2) {
                 let (a, b) = (pair[0].text(text), pair[1].text(text));

@@ -7,7 +7,7 @@ use sitrep_model::Span;
 
 use super::lexicon::Lexicon;
 use super::{MentionRole, PlaceMention};
-use crate::tokens::{Token, TokenKind, tokenize};
+use crate::tokens::{Token, TokenKind};
 
 /// Longest name, in tokens, tried from one start.
 const MAX_NAME_TOKENS: usize = 7;
@@ -94,14 +94,13 @@ fn lower_is(word: &str, list: &[&str]) -> bool {
 /// Context of one sentence that recognition rules read.
 struct SentenceView<'t> {
     text: &'t str,
-    toks: Vec<Token>,
+    toks: &'t [Token],
     first_word: Option<usize>,
     title_case: bool,
 }
 
 impl<'t> SentenceView<'t> {
-    fn new(text: &'t str, sentence: Span, lex: &Lexicon) -> Self {
-        let toks = tokenize(text, sentence);
+    fn new(text: &'t str, toks: &'t [Token], lex: &Lexicon) -> Self {
         let first_word = toks.iter().position(|t| t.kind == TokenKind::Word);
         let long: Vec<&Token> = toks
             .iter()
@@ -178,16 +177,16 @@ fn without_possessive(s: &str) -> &str {
         .unwrap_or(s)
 }
 
-/// Candidate mentions of one sentence.
+/// Candidate mentions of one sentence, given its tokens.
 pub(crate) fn recognize_sentence(
     gaz: &Gazetteer,
     lex: &Lexicon,
     text: &str,
-    sentence: Span,
+    toks: &[Token],
     sentence_index: usize,
     out: &mut Vec<PlaceMention>,
 ) {
-    let view = SentenceView::new(text, sentence, lex);
+    let view = SentenceView::new(text, toks, lex);
     let mut folded = String::new();
     let mut key = String::new();
     let mut i = 0;

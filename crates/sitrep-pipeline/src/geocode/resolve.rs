@@ -14,8 +14,6 @@
 //! their priors), so an ambiguous name votes weakly. Mentions sharing a name are
 //! decided together, and the spatial term is refined over two rounds.
 
-use std::collections::HashMap;
-
 use rustc_hash::FxHashMap;
 
 use sitrep_gazetteer::normalize::{fold, fold_into};
@@ -137,11 +135,11 @@ fn contains(gaz: &Gazetteer, container_idx: u32, e: &Entry, e_idx: u32) -> bool 
 
 /// Soft votes of all mentions for countries and admin-1 areas.
 struct Votes {
-    country: HashMap<u16, f64>,
-    admin1: HashMap<u32, f64>,
+    country: FxHashMap<u16, f64>,
+    admin1: FxHashMap<u32, f64>,
     /// Each mention's own contribution, removed when scoring that mention.
-    own_country: Vec<HashMap<u16, f64>>,
-    own_admin1: Vec<HashMap<u32, f64>>,
+    own_country: Vec<FxHashMap<u16, f64>>,
+    own_admin1: Vec<FxHashMap<u32, f64>>,
     total: f64,
     own_total: Vec<f64>,
 }
@@ -157,8 +155,8 @@ impl Votes {
         groups: &[Vec<usize>],
     ) -> Self {
         let mut v = Votes {
-            country: HashMap::new(),
-            admin1: HashMap::new(),
+            country: FxHashMap::default(),
+            admin1: FxHashMap::default(),
             own_country: Vec::with_capacity(mentions.len()),
             own_admin1: Vec::with_capacity(mentions.len()),
             total: 0.0,
@@ -177,8 +175,8 @@ impl Votes {
                 MentionRole::Demonym => 0.7,
                 MentionRole::Embedded => 0.4,
             } / size as f64;
-            let mut oc: HashMap<u16, f64> = HashMap::new();
-            let mut oa: HashMap<u32, f64> = HashMap::new();
+            let mut oc: FxHashMap<u16, f64> = FxHashMap::default();
+            let mut oa: FxHashMap<u32, f64> = FxHashMap::default();
             for (cand, &pr) in m.candidates.iter().zip(p) {
                 let e = gaz.entry(cand.entry());
                 *oc.entry(e.country).or_default() += weight * pr;
@@ -200,8 +198,8 @@ impl Votes {
         }
         // Each member leaves out its whole group.
         for g in groups.iter().filter(|g| g.len() > 1) {
-            let mut oc: HashMap<u16, f64> = HashMap::new();
-            let mut oa: HashMap<u32, f64> = HashMap::new();
+            let mut oc: FxHashMap<u16, f64> = FxHashMap::default();
+            let mut oa: FxHashMap<u32, f64> = FxHashMap::default();
             let mut own = 0.0;
             for &i in g {
                 for (&k, &x) in &v.own_country[i] {
@@ -247,8 +245,8 @@ impl Votes {
 /// naming Greene County, Webster County, Springfield and Rogersville is about the one state
 /// where all four exist, whatever their populations elsewhere.
 struct Coverage {
-    admin1: HashMap<u32, usize>,
-    country: HashMap<u16, usize>,
+    admin1: FxHashMap<u32, usize>,
+    country: FxHashMap<u16, usize>,
     own_admin1: Vec<Vec<u32>>,
     own_country: Vec<Vec<u16>>,
     n: usize,
@@ -257,8 +255,8 @@ struct Coverage {
 impl Coverage {
     fn collect(gaz: &Gazetteer, mentions: &[PlaceMention]) -> Self {
         let mut c = Coverage {
-            admin1: HashMap::new(),
-            country: HashMap::new(),
+            admin1: FxHashMap::default(),
+            country: FxHashMap::default(),
             own_admin1: Vec::new(),
             own_country: Vec::new(),
             n: 0,
@@ -364,29 +362,41 @@ pub(crate) fn resolve(
     country_prior: &[(u16, f64)],
 ) {
     let mut name = String::new();
-    let priors: Vec<Vec<f64>> = mentions
-        .iter()
-        .map(|m| {
-            let surface = fold(m.span.slice(text));
-            let surface = surface.strip_prefix("the ").unwrap_or(&surface);
-            m.candidates
-                .iter()
-                .map(|p| {
-                    let e = gaz.entry(p.entry());
-                    fold_into(&e.name, &mut name);
-                    let exact = name == surface;
-                    let alone = e.kind == EntryKind::Admin1
-                        && exact
-                        && !m.candidates.iter().any(|q| {
-                            let f = gaz.entry(q.entry());
-                            f.kind == EntryKind::Place && f.admin1 == p.entry()
-                        });
-                    prior(cfg, e, p.is_primary(), p.is_bare(), exact, m.level_hint)
-                        + if alone { cfg.w_admin1_alone } else { 0.0 }
-                })
-                .collect()
-        })
-        .collect();
+    // A name repeated in the story has one row of priors: they depend only on its folded
+    // text, level hint and candidates.
+    let mut rows_by_name: FxHashMap<(String, Option<u8>), usize> = FxHashMap::default();
+    let mut priors: Vec<Vec<f64>> = Vec::with_capacity(mentions.len());
+    for (mi, m) in mentions.iter().enumerate() {
+        let folded = fold(m.span.slice(text));
+        let surface = folded.strip_prefix("the ").unwrap_or(&folded);
+        let key = (surface.to_string(), m.level_hint);
+        if let Some(&j) = rows_by_name.get(&key)
+            && mentions[j].candidates == m.candidates
+        {
+            let row = priors[j].clone();
+            priors.push(row);
+            continue;
+        }
+        let row = m
+            .candidates
+            .iter()
+            .map(|p| {
+                let e = gaz.entry(p.entry());
+                fold_into(&e.name, &mut name);
+                let exact = name == surface;
+                let alone = e.kind == EntryKind::Admin1
+                    && exact
+                    && !m.candidates.iter().any(|q| {
+                        let f = gaz.entry(q.entry());
+                        f.kind == EntryKind::Place && f.admin1 == p.entry()
+                    });
+                prior(cfg, e, p.is_primary(), p.is_bare(), exact, m.level_hint)
+                    + if alone { cfg.w_admin1_alone } else { 0.0 }
+            })
+            .collect();
+        priors.push(row);
+        rows_by_name.insert(key, mi);
+    }
     let probs: Vec<Vec<f64>> = priors.iter().map(|p| softmax(p)).collect();
     let groups = name_groups(mentions);
     let mut votes = Votes::collect(gaz, mentions, &probs, &groups);
@@ -457,7 +467,7 @@ pub(crate) fn resolve(
 /// Mentions that share their candidate list (the same name) are decided together.
 fn name_groups(mentions: &[PlaceMention]) -> Vec<Vec<usize>> {
     // Same name and same head word ("Deir ez-Zor" and "Deir ez-Zor province" differ).
-    let mut by_first: HashMap<(u32, usize, Option<u8>), Vec<usize>> = HashMap::new();
+    let mut by_first: FxHashMap<(u32, usize, Option<u8>), Vec<usize>> = FxHashMap::default();
     for (i, m) in mentions.iter().enumerate() {
         if let Some(first) = m.candidates.first() {
             by_first

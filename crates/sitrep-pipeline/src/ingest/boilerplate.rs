@@ -108,7 +108,9 @@ fn classify(line: &str) -> LineKind {
     if line.is_empty() || line.len() > MAX_POLICY_BYTES {
         return LineKind::Content;
     }
-    if line.len() <= MAX_LINE_BYTES {
+    // `is_match` runs a DFA; `matches` (which rules matched) needs the slower overlapping
+    // search, so it runs only on the few lines some rule matches.
+    if line.len() <= MAX_LINE_BYTES && LINE_RULES.is_match(line) {
         let matches = LINE_RULES.matches(line);
         if matches.matched(COMMENT_SECTION) {
             return LineKind::CommentSection;
