@@ -891,7 +891,7 @@ pub fn find_casualties_in(text: &str, toks: &[Token]) -> Vec<Casualty> {
             });
         }
     }
-    coordinated_counts(text, &toks, &quantities, &mut out);
+    coordinated_counts(text, toks, &quantities, &mut out);
     if !out.iter().any(|c| c.kind == CasualtyKind::Killed)
         && let Some(c) = unnumbered_killing(text, toks)
     {

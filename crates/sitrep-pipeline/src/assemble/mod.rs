@@ -228,6 +228,13 @@ const TWO_SIDED: &[&str] = &[
     "rival",
     "both directions",
     "between two",
+    "responded",
+    "fired back",
+    "firing back",
+    "firing and",
+    "and firing",
+    "firearms",
+    "backed by",
 ];
 
 /// `lower`: lowercase text.
