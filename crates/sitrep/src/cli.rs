@@ -351,10 +351,11 @@ pub struct TrainArgs {
     /// Where the weight tables go.
     #[arg(long, value_name = "DIR", default_value = "data/model")]
     pub out_dir: PathBuf,
-    /// Passes over the examples (default: the bundled model's setting).
+    /// Most iterations of the optimiser (default: the bundled model's setting).
     #[arg(long)]
-    pub epochs: Option<usize>,
-    /// L2 penalty per update (default: the bundled model's setting).
+    pub iterations: Option<usize>,
+    /// L2 penalty on the weights against the summed loss of the examples (default: the
+    /// bundled model's setting).
     #[arg(long)]
     pub l2: Option<f32>,
     /// Features seen in fewer examples are dropped (default: the bundled model's setting).

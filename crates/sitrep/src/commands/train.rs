@@ -48,7 +48,7 @@ pub fn run(_cli: &Cli, args: &TrainArgs) -> Result<Status> {
     );
     let defaults = TrainConfig::default();
     let cfg = TrainConfig {
-        epochs: args.epochs.unwrap_or(defaults.epochs),
+        iterations: args.iterations.unwrap_or(defaults.iterations),
         l2: args.l2.unwrap_or(defaults.l2),
         min_count: args.min_count.unwrap_or(defaults.min_count),
         ..defaults

@@ -127,13 +127,13 @@ struct Floors {
 
 /// Raise these as the figures rise (measured values are in docs/RESULTS.md).
 const FLOORS: Floors = Floors {
-    acled_event_type: 0.873,
-    acled_sub_event_type: 0.81,
+    acled_event_type: 0.876,
+    acled_sub_event_type: 0.83,
     acled_fatalities_band: 0.90,
     acled_acc161: 0.635,
     lgl_acc161: 0.855,
     gwn_acc161: 0.875,
     lgl_recognition_f1: 0.74,
     gwn_recognition_f1: 0.81,
-    case_weighted_f1: 0.55,
+    case_weighted_f1: 0.58,
 };
