@@ -157,13 +157,15 @@ async function main() {
     const anbar = located.filter((i) => i.admin1 === "Anbar");
     assert.ok(anbar.length >= 5, `the store holds Anbar incidents (${anbar.length})`);
     // Every located incident went into the cluster layer; once animations settle, the
-    // markers and clusters in view account for at least the Anbar incidents.
+    // markers and clusters in view account for at least the Anbar incidents and for no more
+    // than all of them (while a cluster animates, its fading markers and the cluster that
+    // replaces them are both in the page for a moment).
     await page
-      .waitForFunction((n) => {
+      .waitForFunction(([n, all]) => {
         const single = document.querySelectorAll("path.incident-marker").length;
         const clustered = [...document.querySelectorAll(".marker-cluster span")].reduce((a, s) => a + (parseInt(s.textContent, 10) || 0), 0);
-        return single + clustered >= n;
-      }, anbar.length, { timeout: 10000 })
+        return single + clustered >= n && single + clustered <= all;
+      }, [anbar.length, located.length], { timeout: 10000 })
       .catch(() => {});
     const counts = await markerCounts(page);
     assert.equal(counts.drawn, located.length, "every located incident is on the map");

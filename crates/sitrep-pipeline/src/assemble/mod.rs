@@ -276,7 +276,6 @@ const CROWD_SIDES: &[&str] = &[
     "fishermen",
     "youths",
     "groups",
-    "men",
 ];
 
 /// A fight told with crowd words for its sides and no soldier, rebel or foreign force among
