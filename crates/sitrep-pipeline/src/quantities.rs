@@ -956,8 +956,10 @@ fn coordinated_counts(
                 .map(|t| t.text(text).to_ascii_lowercase()),
         });
     }
-    out.extend(added);
-    out.sort_by_key(|c| c.quantity.start);
+    if !added.is_empty() {
+        out.extend(added);
+        out.sort_by_key(|c| c.quantity.start);
+    }
 }
 
 /// Nouns for victims that the person lists leave out ("police", "personnel").

@@ -184,10 +184,16 @@ const WEAPON_SPECIFICITY: u8 = 9;
 
 /// Event types the classifier may move a rule's coding between: the distinctions ACLED draws
 /// from context the rules do not read (a clash between party supporters is a riot, an attack
-/// on armed men is a battle). A gunfight never becomes a protest.
-fn confusable(rule: EventType, clf: EventType) -> bool {
+/// on armed men is a battle). A gunfight never becomes a protest. A thrown crude bomb
+/// (`frame`) may be any violence or a riot: ACLED codes it by who threw it at whom.
+fn confusable(frame: Frame, rule: EventType, clf: EventType) -> bool {
     use EventType as T;
     rule == clf
+        || (frame == Frame::CrudeBomb
+            && matches!(
+                clf,
+                T::Battles | T::ExplosionsRemoteViolence | T::ViolenceAgainstCivilians | T::Riots
+            ))
         || matches!(
             (rule, clf),
             (T::Battles, T::Riots | T::ViolenceAgainstCivilians)
@@ -1421,9 +1427,7 @@ impl<'a> Assembler<'a> {
                     && s != sitrep_model::SubEventType::DisruptedWeaponsUse)
                 || exact
                 || (settled && s.event_type() != rule.event_type())
-                || !(confusable(rule.event_type(), s.event_type())
-                    || (frame == Frame::CrudeBomb
-                        && (s.is_violent() || s.event_type() == EventType::Riots)));
+                || !confusable(frame, rule.event_type(), s.event_type());
             if barred { f32::INFINITY } else { 0.0 }
         };
         let (sub, _) = clf.refine(window.slice(text), Some(rule), bonus, penalty)?;
