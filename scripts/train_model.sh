@@ -11,3 +11,11 @@ B=${SITREP_BENCH:-../shared/bench}
 BIN=${SITREP_BIN:-target/release/sitrep}
 "$BIN" train --pack "$B/acled-dev" --out-dir data/model
 "$BIN" train --pack "$B/plover-gsr" --out-dir data/model
+# Semantic heads (data/model/semantic_*.tsv.gz), over the MiniLM encoder's vectors: needs a
+# build with `--features semantic` and the encoder (scripts/fetch_encoder.sh). Pass its
+# folder as ENCODER=target/encoder; the n-gram heads are refitted to the same bytes.
+if [[ -n ${ENCODER:-} ]]; then
+    mkdir -p target/data-cache
+    "$BIN" --encoder-dir "$ENCODER" train --pack "$B/acled-dev" --out-dir data/model \
+        --embedding-cache target/data-cache/acled-embeddings.bin
+fi

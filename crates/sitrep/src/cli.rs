@@ -20,6 +20,11 @@ pub struct Cli {
     /// instead of the bundled one.
     #[arg(long, global = true, value_name = "DIR", env = "SITREP_MODEL_DIR")]
     pub model_dir: Option<PathBuf>,
+    /// Add the semantic layer: the MiniLM sentence encoder in this folder (model.safetensors,
+    /// config.json, tokenizer.json; `scripts/fetch_encoder.sh` fetches it), mixed with the
+    /// n-gram classifier. Needs a build with `--features semantic`.
+    #[arg(long, global = true, value_name = "DIR", env = "SITREP_ENCODER_DIR")]
+    pub encoder_dir: Option<PathBuf>,
     /// Print less on stderr (no summary, no progress).
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -361,6 +366,10 @@ pub struct TrainArgs {
     /// Features seen in fewer examples are dropped (default: the bundled model's setting).
     #[arg(long)]
     pub min_count: Option<usize>,
+    /// With `--encoder-dir`: keep the examples' embeddings in this file, and reuse those
+    /// already there (cross-validation fits the same texts eight times).
+    #[arg(long, value_name = "FILE")]
+    pub embedding_cache: Option<PathBuf>,
 }
 
 /// `DIR` or `DIR:N` (N ≥ 1: how many times the pack's examples count).

@@ -3,13 +3,16 @@
 //! with a backtracking line search. Deterministic: the same examples give the same weights.
 //!
 //! Objective: `sum_i weight_i * (logsumexp(s_i) - s_i[y_i]) + l2 / 2 * |w|^2`, where `s_i`
-//! is the sum of the weight rows of example `i`'s features.
+//! is the sum of the weight rows of example `i`'s features, each scaled by its value.
 
 use std::collections::VecDeque;
 
-/// One training example: its feature indices, its label index and its weight.
+/// One training example: its feature indices, their values, its label index and its weight.
 pub(super) struct Row {
     pub features: Vec<usize>,
+    /// One value per feature, or empty when every listed feature has the value 1 (the
+    /// n-gram model's binary features).
+    pub values: Vec<f64>,
     pub label: usize,
     pub weight: f64,
 }
@@ -112,9 +115,10 @@ fn loss_and_gradient(rows: &[Row], labels: usize, l2: f64, w: &[f64], g: &mut [f
     let mut scores = vec![0f64; labels];
     for row in rows {
         scores.iter_mut().for_each(|s| *s = 0.0);
-        for &f in &row.features {
+        for (j, &f) in row.features.iter().enumerate() {
+            let v = row.values.get(j).copied().unwrap_or(1.0);
             for (s, x) in scores.iter_mut().zip(&w[f * labels..(f + 1) * labels]) {
-                *s += x;
+                *s += v * x;
             }
         }
         let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -124,9 +128,10 @@ fn loss_and_gradient(rows: &[Row], labels: usize, l2: f64, w: &[f64], g: &mut [f
             let p = (*s - log_sum).exp();
             *s = row.weight * (p - if c == row.label { 1.0 } else { 0.0 });
         }
-        for &f in &row.features {
+        for (j, &f) in row.features.iter().enumerate() {
+            let v = row.values.get(j).copied().unwrap_or(1.0);
             for (gi, d) in g[f * labels..(f + 1) * labels].iter_mut().zip(&scores) {
-                *gi += d;
+                *gi += v * d;
             }
         }
     }
@@ -160,6 +165,7 @@ mod tests {
             .iter()
             .map(|&(f, y)| Row {
                 features: vec![f, 2],
+                values: Vec::new(),
                 label: y,
                 weight: 1.0,
             })

@@ -9,12 +9,12 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
-use sitrep_pipeline::classify::{LinearModel, TrainConfig};
+use sitrep_pipeline::classify::{DenseConfig, DenseModel, LinearModel, TrainConfig};
 
 use crate::cli::{Cli, TrainArgs};
 use crate::report::Status;
 
-pub fn run(_cli: &Cli, args: &TrainArgs) -> Result<Status> {
+pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Status> {
     let mut types = Vec::new();
     let mut subs = Vec::new();
     let mut plovers = Vec::new();
@@ -76,7 +76,132 @@ pub fn run(_cli: &Cli, args: &TrainArgs) -> Result<Status> {
             model.labels.len()
         );
     }
+    if let Some(dir) = &cli.encoder_dir {
+        train_semantic(dir, args, &types, &subs)?;
+    }
     Ok(Status::Ok)
+}
+
+/// Fits the semantic layer's heads on the same examples as the n-gram heads: each text is
+/// embedded once (or read from `--embedding-cache`), then one softmax per head.
+fn train_semantic(
+    encoder_dir: &Path,
+    args: &TrainArgs,
+    types: &[(String, String, f32)],
+    subs: &[(String, String, f32)],
+) -> Result<()> {
+    let encoder = crate::resources::encoder(encoder_dir)?;
+    let mut cache = match &args.embedding_cache {
+        Some(path) => embedding_cache::read(path)?,
+        None => HashMap::new(),
+    };
+    let mut missing: Vec<&str> = types
+        .iter()
+        .chain(subs)
+        .map(|(t, _, _)| t.as_str())
+        .filter(|t| !cache.contains_key(&embedding_cache::key(t)))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    eprintln!(
+        "sitrep: embedding {} texts ({} cached)",
+        missing.len(),
+        cache.len()
+    );
+    for (i, chunk) in missing.chunks(256).enumerate() {
+        let vectors = encoder
+            .embed(chunk)
+            .map_err(anyhow::Error::msg)
+            .context("embedding the training texts")?;
+        for (t, v) in chunk.iter().zip(vectors) {
+            cache.insert(embedding_cache::key(t), v);
+        }
+        eprintln!("sitrep: embedded {}", ((i + 1) * 256).min(missing.len()));
+    }
+    if let Some(path) = &args.embedding_cache
+        && !missing.is_empty()
+    {
+        embedding_cache::write(path, &cache)?;
+    }
+    for (name, examples) in [
+        ("semantic_event_type", types),
+        ("semantic_sub_event_type", subs),
+    ] {
+        let rows: Vec<(&[f32], &str, f32)> = examples
+            .iter()
+            .filter_map(|(t, l, w)| {
+                let v = cache.get(&embedding_cache::key(t))?;
+                Some((v.as_slice(), l.as_str(), *w))
+            })
+            .collect();
+        let model = DenseModel::train(&rows, DenseConfig::default())
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("fitting {name}"))?;
+        let path = args.out_dir.join(format!("{name}.tsv.gz"));
+        write_gz(&path, &model.to_tsv())?;
+        eprintln!(
+            "sitrep: wrote {} ({} labels)",
+            path.display(),
+            model.labels.len()
+        );
+    }
+    Ok(())
+}
+
+/// Embeddings kept between training runs: records of a text's key (64-bit FNV-1a of its
+/// bytes), the vector's length and its values, little-endian.
+mod embedding_cache {
+    use std::collections::HashMap;
+    use std::path::Path;
+
+    use anyhow::{Context, Result, bail};
+
+    pub fn key(text: &str) -> u64 {
+        text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    /// The cache at `path`; empty when the file does not exist yet.
+    pub fn read(path: &Path) -> Result<HashMap<u64, Vec<f32>>> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
+        let mut out = HashMap::new();
+        let mut rest = bytes.as_slice();
+        while !rest.is_empty() {
+            let Some((head, tail)) = rest.split_at_checked(12) else {
+                bail!("{}: truncated record header", path.display());
+            };
+            let k = u64::from_le_bytes(head[..8].try_into()?);
+            let dim = u32::from_le_bytes(head[8..].try_into()?) as usize;
+            let Some((body, tail)) = tail.split_at_checked(dim * 4) else {
+                bail!("{}: truncated vector", path.display());
+            };
+            let v = body
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect();
+            out.insert(k, v);
+            rest = tail;
+        }
+        Ok(out)
+    }
+
+    pub fn write(path: &Path, cache: &HashMap<u64, Vec<f32>>) -> Result<()> {
+        let mut keys: Vec<&u64> = cache.keys().collect();
+        keys.sort_unstable();
+        let mut bytes = Vec::new();
+        for k in keys {
+            let v = &cache[k];
+            bytes.extend_from_slice(&k.to_le_bytes());
+            bytes.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            v.iter().for_each(|x| bytes.extend_from_slice(&x.to_le_bytes()));
+        }
+        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+    }
 }
 
 /// One labelled text of a pack's train half.

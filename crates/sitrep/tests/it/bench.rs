@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::{run, shared};
 
-fn eval(args: &[&str]) -> Option<Value> {
+pub(crate) fn eval(args: &[&str]) -> Option<Value> {
     let shared = shared()?;
     let mut a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     // The pack is the third argument: `eval TASK PACK ...`.
@@ -22,13 +22,13 @@ fn eval(args: &[&str]) -> Option<Value> {
     Some(serde_json::from_slice(&out.stdout).expect("eval prints JSON"))
 }
 
-fn at(v: &Value, path: &str) -> f64 {
+pub(crate) fn at(v: &Value, path: &str) -> f64 {
     v.pointer(path)
         .and_then(Value::as_f64)
         .unwrap_or_else(|| panic!("no {path} in {v}"))
 }
 
-fn floor(name: &str, value: f64, min: f64) {
+pub(crate) fn floor(name: &str, value: f64, min: f64) {
     eprintln!("{name}: {value:.3} (floor {min})");
     assert!(
         value >= min,

@@ -8,6 +8,7 @@ mod inputs;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod seeds;
+mod semantic;
 mod store;
 mod train;
 
