@@ -16,7 +16,7 @@ use encoding_rs::Encoding;
 use sitrep_model::{Document, Skipped};
 
 use super::{
-    Batch, DocMeta, decode,
+    Batch, DocMeta, decode, dom,
     jsonl::parse_published,
     markup::{flatten_markup, is_block, markup_depth},
     override_from_meta,
@@ -114,7 +114,7 @@ pub(super) fn extract_page(markup: &str) -> Page {
     if markup_depth(markup, MAX_TREE_DEPTH) > MAX_TREE_DEPTH {
         return extract_flattened(markup);
     }
-    let dom = Dom::from(markup);
+    let dom = dom::parse_page(markup);
     let page_title = element_text(&dom, "title");
     let first_h1 = element_text(&dom, "h1");
     let visible = visible_paragraphs(&dom.root(), Scope::Page);
@@ -163,7 +163,7 @@ fn best_headline(title: Option<String>, h1: Option<String>) -> Option<String> {
 
 /// Deeply nested pages: strip the tags in one pass, then extract from the flat result.
 fn extract_flattened(markup: &str) -> Page {
-    let dom = Dom::from(flatten_markup(markup));
+    let dom = dom::parse_page(&flatten_markup(markup));
     let warning = format!(
         "HTML nested deeper than {MAX_TREE_DEPTH} elements: tags were stripped without reading the page structure"
     );
@@ -178,9 +178,9 @@ fn extract_flattened(markup: &str) -> Page {
 /// Visible text of an HTML fragment (a feed entry's content) as paragraphs.
 pub(super) fn fragment_paragraphs(markup: &str) -> Vec<String> {
     let dom = if markup_depth(markup, MAX_TREE_DEPTH) > MAX_TREE_DEPTH {
-        Dom::fragment(flatten_markup(markup))
+        dom::parse_fragment(&flatten_markup(markup))
     } else {
-        Dom::fragment(markup)
+        dom::parse_fragment(markup)
     };
     visible_paragraphs(&dom.root(), Scope::Fragment)
 }

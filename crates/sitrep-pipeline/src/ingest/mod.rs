@@ -5,11 +5,12 @@
 //! One submodule per format (`text`, `html`, `jsonl`, `feed`); all of
 //! them share `decode` (bytes to text) and `boilerplate` (spans kept in
 //! the text but excluded from reading); `markup` guards the HTML parser
-//! against pathological nesting, and `manifest` attaches metadata to plain
-//! files.
+//! against pathological nesting, `dom` builds its tree without keeping its
+//! error messages, and `manifest` attaches metadata to plain files.
 
 mod boilerplate;
 mod decode;
+mod dom;
 mod feed;
 mod html;
 mod jsonl;
