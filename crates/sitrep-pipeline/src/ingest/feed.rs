@@ -135,8 +135,10 @@ struct Channel {
 
 impl Channel {
     fn of(feed: &Feed) -> Channel {
+        // A feed title is one line: a cut in it is not worth a warning on every document.
+        let line = |title: &Text| text_line(title, &mut Vec::new());
         Channel {
-            title: feed.title.as_ref().map(text_line).filter(|t| !t.is_empty()),
+            title: feed.title.as_ref().map(line).filter(|t| !t.is_empty()),
             language: feed.language.clone(),
         }
     }
@@ -392,12 +394,13 @@ fn entry_document(
         .find(|s| !s.is_empty())
         .unwrap_or(fallback_id)
         .to_owned();
+    let mut warnings = Vec::new();
     let title = entry
         .title
         .as_ref()
-        .map(text_line)
+        .map(|t| text_line(t, &mut warnings))
         .filter(|t| !t.is_empty());
-    let body = entry_paragraphs(entry);
+    let body = entry_paragraphs(entry, &mut warnings);
     if body.is_empty() {
         let reason = "entry has no text (no content or summary)".to_owned();
         return Err(Skipped {
@@ -421,30 +424,34 @@ fn entry_document(
         url,
         language: entry.language.clone().or_else(|| channel.language.clone()),
         origin: origin.to_owned(),
+        warnings,
         ..Document::default()
     })
 }
 
 /// The entry's content, else its summary, as plain paragraphs.
-fn entry_paragraphs(entry: &Entry) -> Vec<String> {
+fn entry_paragraphs(entry: &Entry, warnings: &mut Vec<String>) -> Vec<String> {
     let content = entry.content.as_ref().and_then(|c| {
         let body = c.body.as_deref()?;
-        Some(paragraphs(body, is_html(c.content_type.as_ref())))
+        Some(paragraphs(body, is_html(c.content_type.as_ref()), warnings))
     });
-    let summary = || entry.summary.as_ref().map(text_paragraphs);
-    content
-        .filter(|p| !p.is_empty())
-        .or_else(summary)
-        .unwrap_or_default()
+    match content.filter(|p| !p.is_empty()) {
+        Some(content) => content,
+        None => entry
+            .summary
+            .as_ref()
+            .map(|s| text_paragraphs(s, warnings))
+            .unwrap_or_default(),
+    }
 }
 
-fn text_paragraphs(text: &Text) -> Vec<String> {
-    paragraphs(&text.content, is_html(text.content_type.as_ref()))
+fn text_paragraphs(text: &Text, warnings: &mut Vec<String>) -> Vec<String> {
+    paragraphs(&text.content, is_html(text.content_type.as_ref()), warnings)
 }
 
 /// A text construct (title, feed name) as one line.
-fn text_line(text: &Text) -> String {
-    text_paragraphs(text).join(" ")
+fn text_line(text: &Text, warnings: &mut Vec<String>) -> String {
+    text_paragraphs(text, warnings).join(" ")
 }
 
 fn is_html(media_type: &str) -> bool {
@@ -452,9 +459,9 @@ fn is_html(media_type: &str) -> bool {
 }
 
 /// HTML goes through the fragment extractor; plain text keeps its line breaks as paragraph breaks.
-fn paragraphs(body: &str, html: bool) -> Vec<String> {
+fn paragraphs(body: &str, html: bool, warnings: &mut Vec<String>) -> Vec<String> {
     if html {
-        return fragment_paragraphs(body);
+        return fragment_paragraphs(body, warnings);
     }
     body.split('\n')
         .map(collapse_whitespace)
