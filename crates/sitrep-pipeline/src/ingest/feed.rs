@@ -57,7 +57,10 @@ pub(super) fn read(
     };
     let outline = match outline(&text) {
         Ok(Shape::Split(outline)) => outline,
-        Ok(Shape::Whole { from }) => return read_whole(text[from..].as_bytes(), entries, emit),
+        Ok(Shape::Whole { from }) => {
+            let rest = text.as_bytes().get(from..).unwrap_or_default();
+            return read_whole(rest, entries, emit);
+        }
         Err(reason) => return emit(Err(entries.file_skip(format!("malformed feed: {reason}")))),
     };
     let channel = match parse(outline.header(&text).as_bytes()) {
@@ -70,7 +73,7 @@ pub(super) fn read(
         // A long entry's buffer is not kept for the short ones after it.
         wrapped.shrink_to(1 << 20);
         wrapped.push_str(&outline.open);
-        wrapped.push_str(&text[range.clone()]);
+        wrapped.push_str(text.get(range.clone()).unwrap_or_default());
         wrapped.push_str(&outline.close);
         match parse(wrapped.as_bytes()) {
             // One entry element gives at most one entry (none when feed-rs does not take it
@@ -246,10 +249,10 @@ impl Outline {
         let mut header = self.open.clone();
         let mut at = self.body.start;
         for entry in &self.entries {
-            header.push_str(&text[at..entry.start]);
+            header.push_str(text.get(at..entry.start).unwrap_or_default());
             at = entry.end;
         }
-        header.push_str(&text[at..self.body.end]);
+        header.push_str(text.get(at..self.body.end).unwrap_or_default());
         header.push_str(&self.close);
         header
     }
@@ -305,30 +308,31 @@ fn outline(text: &str) -> Result<Shape, String> {
             Event::Start(start) => {
                 depth += 1;
                 let name = start.local_name();
-                let tag = &text[before..after];
-                let qualified = start.name().as_ref().to_owned();
+                // Events start and end at `<` and `>`: the slice is on char boundaries.
+                let tag = text.get(before..after).unwrap_or_default();
+                let qualified = || start.name().as_ref().to_owned();
                 match (depth, &channel) {
                     (1, _) => match name.as_ref() {
                         "rss" => {
                             rss = true;
                             open.push_str(tag);
-                            close = format!("</{qualified}>");
+                            close = format!("</{}>", qualified());
                         }
                         "feed" => {
                             open.push_str(tag);
-                            channel = Some((1, "entry", qualified));
+                            channel = Some((1, "entry", qualified()));
                             body_start = after;
                         }
                         "RDF" => {
                             open.push_str(tag);
-                            channel = Some((1, "item", qualified));
+                            channel = Some((1, "item", qualified()));
                             body_start = after;
                         }
                         _ => {}
                     },
                     (2, None) if rss && name.as_ref() == "channel" => {
                         open.push_str(tag);
-                        channel = Some((2, "item", qualified));
+                        channel = Some((2, "item", qualified()));
                         body_start = after;
                     }
                     (d, Some((at, entry, _))) if d == at + 1 && name.as_ref() == *entry => {

@@ -221,7 +221,8 @@ fn within_elements(markup: &str) -> (&str, Option<String>) {
                 "HTML has more than {MAX_ELEMENTS} paragraphs: only the first {MAX_ELEMENTS} \
                  (bytes 0..{end} of {len} once stripped) were read"
             );
-            (&markup[..end], Some(warning))
+            // The scanner's tokens start at `<` or after `>`: a char boundary.
+            (markup.get(..end).unwrap_or(markup), Some(warning))
         }
     }
 }
