@@ -247,19 +247,16 @@ fn read_source(
     {
         return sink(Err(skip(&origin, format!("cannot read: {e}"))));
     }
-    let batch = ingest::read_document_bytes(
+    // Documents go to `sink` as they are read: a feed's entries one at a time, so a feed of
+    // 100,000 items never becomes 100,000 documents in memory at once.
+    ingest::read_document_bytes_into(
         &origin,
         &src.default_id,
         &bytes,
         src.format,
         src.meta.as_ref(),
+        sink,
     );
-    for d in batch.documents {
-        sink(Ok(d));
-    }
-    for s in batch.skipped {
-        sink(Err(s));
-    }
 }
 
 /// Streams a JSONL input line by line, so a large file never sits in memory whole.

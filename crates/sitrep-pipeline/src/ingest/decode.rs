@@ -1,6 +1,8 @@
 //! Bytes to text. Offsets downstream are UTF-8 byte offsets, so everything is
 //! turned into one owned `String` here, and only a leading BOM is dropped.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 
 /// How much of the input is looked at to decide whether it is binary.
@@ -14,13 +16,19 @@ const MAX_CONTROL_PERCENT: usize = 10;
 ///
 /// Returns `Err(reason)` for binary content and for empty or whitespace-only content.
 pub fn decode_text(bytes: &[u8]) -> Result<(String, Option<String>), String> {
+    decode_text_borrowed(bytes).map(|(text, warning)| (text.into_owned(), warning))
+}
+
+/// [`decode_text`], borrowing from `bytes` when they are UTF-8 already (most files), so that
+/// a caller who reads only the start of a large file copies only that.
+pub(super) fn decode_text_borrowed(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<String>), String> {
     let (text, warning) = if let Some(encoding) = utf16_bom(bytes) {
-        decode_utf16(bytes, encoding)
+        let (text, warning) = decode_utf16(bytes, encoding);
+        (Cow::Owned(text), warning)
     } else {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         check_not_binary(bytes)?;
-        let (text, warning) = decode_utf8(bytes);
-        (text.into_owned(), warning)
+        decode_utf8(bytes)
     };
     if text.trim().is_empty() {
         return Err(if text.is_empty() {
@@ -70,7 +78,7 @@ fn decode_utf16(bytes: &[u8], encoding: &'static Encoding) -> (String, Option<St
 }
 
 /// UTF-8, repairing invalid sequences with U+FFFD and counting the bytes replaced.
-pub(super) fn decode_utf8(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<String>) {
+pub(super) fn decode_utf8(bytes: &[u8]) -> (Cow<'_, str>, Option<String>) {
     // Valid UTF-8 is borrowed: a JSONL line of many MB is not copied to be parsed.
     if let Ok(text) = std::str::from_utf8(bytes) {
         return (text.into(), None);

@@ -5,8 +5,11 @@
 //! html5ever's scope checks are quadratic in nesting depth and Readability
 //! recurses over the tree (it overflows the stack near 10k levels). Pages
 //! nested deeper than [`MAX_TREE_DEPTH`] are flattened by a linear tag
-//! stripper ([`flatten_markup`]) before parsing.
+//! stripper ([`flatten_markup`]) before parsing. So are pages of more than
+//! [`MAX_ELEMENTS`] elements, since the tree costs some 150 bytes a node (16 MB
+//! of `<p>a</p>` took ~490 MB); what remains is cut at that many paragraphs.
 
+use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chrono::NaiveDate;
@@ -16,9 +19,9 @@ use encoding_rs::Encoding;
 use sitrep_model::{Document, Skipped};
 
 use super::{
-    Batch, DocMeta, decode,
+    Batch, DocMeta, decode, dom,
     jsonl::parse_published,
-    markup::{flatten_markup, is_block, markup_depth},
+    markup::{elements_end, flatten_markup, is_block, markup_depth},
     override_from_meta,
     text::truncate_at_char,
 };
@@ -27,6 +30,10 @@ use super::{
 const MAX_TREE_DEPTH: usize = 256;
 /// Readability scores every element; beyond this many it is slow for no gain.
 const MAX_READABILITY_ELEMENTS: usize = 100_000;
+/// Elements of one page or fragment given to the parser: as many as Readability takes, so a
+/// page that is cut would have got only its visible text anyway. News pages have a few
+/// thousand.
+const MAX_ELEMENTS: usize = MAX_READABILITY_ELEMENTS;
 /// Below this many characters Readability "yields almost nothing" (CONTRACT §1).
 const MIN_ARTICLE_CHARS: usize = 200;
 const MAX_TITLE_BYTES: usize = 1_000;
@@ -81,7 +88,7 @@ pub(super) fn read(origin: &str, default_id: &str, bytes: &[u8], meta: Option<&D
 
 /// Bytes to markup: UTF-8 or a BOM first; a page that is not UTF-8 but declares
 /// a `<meta charset>` (windows-1252, windows-1256, ...) is decoded with it.
-fn decode_html(bytes: &[u8]) -> Result<(String, Option<String>), String> {
+fn decode_html(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<String>), String> {
     let plain_utf8 = decode::utf16_bom(bytes).is_some() || std::str::from_utf8(bytes).is_ok();
     if !plain_utf8 && let Some(encoding) = declared_charset(bytes) {
         decode::check_not_binary(bytes)?;
@@ -90,9 +97,9 @@ fn decode_html(bytes: &[u8]) -> Result<(String, Option<String>), String> {
         if text.trim().is_empty() {
             return Err("only whitespace, no text".to_owned());
         }
-        return Ok((text.into_owned(), warning));
+        return Ok((text, warning));
     }
-    decode::decode_text(bytes)
+    decode::decode_text_borrowed(bytes)
 }
 
 /// The `charset=` a page declares in its first KiB, if encoding_rs knows it and it is not UTF-8.
@@ -111,10 +118,10 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// Extracts a page's article text ("\n\n" between paragraphs, headline first) and metadata.
 pub(super) fn extract_page(markup: &str) -> Page {
-    if markup_depth(markup, MAX_TREE_DEPTH) > MAX_TREE_DEPTH {
-        return extract_flattened(markup);
+    if let Some(why) = needs_flattening(markup) {
+        return extract_flattened(markup, &why);
     }
-    let dom = Dom::from(markup);
+    let dom = dom::parse_page(markup);
     let page_title = element_text(&dom, "title");
     let first_h1 = element_text(&dom, "h1");
     let visible = visible_paragraphs(&dom.root(), Scope::Page);
@@ -161,28 +168,63 @@ fn best_headline(title: Option<String>, h1: Option<String>) -> Option<String> {
     }
 }
 
-/// Deeply nested pages: strip the tags in one pass, then extract from the flat result.
-fn extract_flattened(markup: &str) -> Page {
-    let dom = Dom::from(flatten_markup(markup));
-    let warning = format!(
-        "HTML nested deeper than {MAX_TREE_DEPTH} elements: tags were stripped without reading the page structure"
-    );
+/// Why a page or fragment is too costly to parse as it is: nested deeper than
+/// [`MAX_TREE_DEPTH`], or more elements than [`MAX_ELEMENTS`] (the tree costs some 150
+/// bytes a node: 16 MB of `<p>a</p>` took ~490 MB).
+fn needs_flattening(markup: &str) -> Option<String> {
+    if markup_depth(markup, MAX_TREE_DEPTH) > MAX_TREE_DEPTH {
+        return Some(format!("HTML nested deeper than {MAX_TREE_DEPTH} elements"));
+    }
+    elements_end(markup, MAX_ELEMENTS)
+        .map(|_| format!("HTML has more than {MAX_ELEMENTS} elements"))
+}
+
+/// Pathological pages: strip the tags in one pass, then extract from the flat result.
+fn extract_flattened(markup: &str, why: &str) -> Page {
+    let flat = flatten_markup(markup);
+    let (flat, cut) = within_elements(&flat);
+    let dom = dom::parse_page(flat);
+    let warning = format!("{why}: tags were stripped without reading the page structure");
     Page {
         title: element_text(&dom, "title"),
         text: join_with_headline(None, visible_paragraphs(&dom.root(), Scope::Fragment)),
-        warnings: vec![warning],
+        warnings: std::iter::once(warning).chain(cut).collect(),
         ..Page::default()
     }
 }
 
-/// Visible text of an HTML fragment (a feed entry's content) as paragraphs.
-pub(super) fn fragment_paragraphs(markup: &str) -> Vec<String> {
-    let dom = if markup_depth(markup, MAX_TREE_DEPTH) > MAX_TREE_DEPTH {
-        Dom::fragment(flatten_markup(markup))
+/// Visible text of an HTML fragment (a feed entry's content) as paragraphs; a fragment
+/// cut at [`MAX_ELEMENTS`] says so in `warnings`.
+pub(super) fn fragment_paragraphs(markup: &str, warnings: &mut Vec<String>) -> Vec<String> {
+    let flat;
+    let markup = if needs_flattening(markup).is_some() {
+        flat = flatten_markup(markup);
+        &flat
     } else {
-        Dom::fragment(markup)
+        markup
     };
+    let (markup, cut) = within_elements(markup);
+    warnings.extend(cut);
+    let dom = dom::parse_fragment(markup);
     visible_paragraphs(&dom.root(), Scope::Fragment)
+}
+
+/// Flattened markup up to where its paragraphs number [`MAX_ELEMENTS`], with a warning when
+/// that cut it. Each of them holds text, so what is cut lies past [`super::MAX_TEXT_BYTES`]
+/// of text, which is not read anyway.
+fn within_elements(markup: &str) -> (&str, Option<String>) {
+    match elements_end(markup, MAX_ELEMENTS) {
+        None => (markup, None),
+        Some(end) => {
+            let len = markup.len();
+            let warning = format!(
+                "HTML has more than {MAX_ELEMENTS} paragraphs: only the first {MAX_ELEMENTS} \
+                 (bytes 0..{end} of {len} once stripped) were read"
+            );
+            // The scanner's tokens start at `<` or after `>`: a char boundary.
+            (markup.get(..end).unwrap_or(markup), Some(warning))
+        }
+    }
 }
 
 /// The article Readability finds, as paragraphs.
@@ -462,7 +504,11 @@ mod tests {
             ("<<<>>> &", vec!["<<<>>> &"]),
         ];
         for (html, expected) in rows {
-            assert_eq!(fragment_paragraphs(html), expected, "{html}");
+            assert_eq!(
+                fragment_paragraphs(html, &mut Vec::new()),
+                expected,
+                "{html}"
+            );
         }
     }
 
@@ -479,7 +525,50 @@ mod tests {
         assert_eq!(page.title.as_deref(), Some("Deep & dark"));
         assert!(page.warnings[0].starts_with("HTML nested deeper"));
         let unclosed = "<span>".repeat(100_000) + "text";
-        assert_eq!(fragment_paragraphs(&unclosed), ["text"]);
+        assert_eq!(fragment_paragraphs(&unclosed, &mut Vec::new()), ["text"]);
+    }
+
+    /// A page with more elements than Readability takes is read by the linear tag stripper,
+    /// all its text kept (here the last paragraph, after 100,010 junk elements); of a page
+    /// with more paragraphs than that, the paragraphs past the limit (past the text limit
+    /// too) are dropped with a warning. Either way the tree stays small.
+    #[test]
+    fn pages_with_too_many_elements_are_flattened() {
+        let junk = "<b><i>x</b></i>".repeat(MAX_ELEMENTS / 2 + 5);
+        let html = format!(
+            "<html><head><title>Many</title></head><body><p>{junk} Qaim fell.</p></body></html>"
+        );
+        let page = extract_page(&html);
+        assert!(
+            page.text.ends_with("x Qaim fell."),
+            "{}",
+            &page.text[page.text.len() - 20..]
+        );
+        assert_eq!(page.title.as_deref(), Some("Many"));
+        assert_eq!(
+            page.warnings,
+            [
+                "HTML has more than 100000 elements: tags were stripped without reading the page structure"
+            ]
+        );
+        let paragraphs: String = (0..MAX_ELEMENTS + 10)
+            .map(|i| format!("<p>Clash {i} in Qaim.</p>"))
+            .collect();
+        let page = extract_page(&paragraphs);
+        assert!(
+            page.text
+                .ends_with(&format!("Clash {} in Qaim.", MAX_ELEMENTS - 1))
+        );
+        assert_eq!(page.warnings.len(), 2, "{:?}", page.warnings);
+        assert!(page.warnings[1].starts_with("HTML has more than 100000 paragraphs"));
+        let mut warnings = Vec::new();
+        let fragment = fragment_paragraphs(&paragraphs, &mut warnings);
+        assert_eq!((fragment.len(), warnings.len()), (MAX_ELEMENTS, 1));
+        // At the limit, nothing is flattened or cut.
+        let mut warnings = Vec::new();
+        let paragraphs: String = (0..MAX_ELEMENTS).map(|_| "<p>x</p>").collect();
+        let fragment = fragment_paragraphs(&paragraphs, &mut warnings);
+        assert_eq!((fragment.len(), warnings.len()), (MAX_ELEMENTS, 0));
     }
 
     #[test]
@@ -499,7 +588,7 @@ mod tests {
         ];
         for html in inputs {
             let _ = extract_page(html);
-            let _ = fragment_paragraphs(html);
+            let _ = fragment_paragraphs(html, &mut Vec::new());
         }
     }
 

@@ -53,6 +53,8 @@ const NO_DEPTH: &[&str] = &[
 struct Scanner<'a> {
     src: &'a str,
     pos: usize,
+    /// Where the token `next` returned last begins.
+    token_start: usize,
     /// After a raw-text start tag: its name, whose end tag ends the raw text.
     raw_until: Option<&'a str>,
 }
@@ -62,6 +64,7 @@ impl<'a> Scanner<'a> {
         Scanner {
             src,
             pos: 0,
+            token_start: 0,
             raw_until: None,
         }
     }
@@ -123,6 +126,7 @@ impl<'a> Iterator for Scanner<'a> {
         }
         let bytes = self.src.as_bytes();
         let start = self.pos;
+        self.token_start = start;
         let next = *bytes.get(start)?;
         if next != b'<' {
             let end =
@@ -191,15 +195,40 @@ pub(super) fn markup_depth(markup: &str, limit: usize) -> usize {
     deepest
 }
 
-/// Markup without structure: block tags become `<p>`, other tags vanish, raw-text
-/// elements (scripts, styles) and comments are dropped; the `<title>` is kept.
-/// Entities stay as written, for the parser to decode.
+/// Where `markup` must end for a parser to meet at most `limit` elements: the start of the
+/// first start tag past `limit`, or `None` when there are no more than `limit`.
+pub(super) fn elements_end(markup: &str, limit: usize) -> Option<usize> {
+    let mut scanner = Scanner::new(markup);
+    let mut elements = 0usize;
+    while let Some(token) = scanner.next() {
+        if let Token::Tag(tag) = token
+            && !tag.closing
+        {
+            elements += 1;
+            if elements > limit {
+                return Some(scanner.token_start);
+            }
+        }
+    }
+    None
+}
+
+/// Markup without structure: block tags become `<p>` (one for a run of them with only
+/// white space between: empty paragraphs are dropped anyway, and a page nested 100,000
+/// deep stays a few elements), other tags vanish, raw-text elements (scripts, styles) and
+/// comments are dropped; the `<title>` is kept. Entities stay as written, for the parser
+/// to decode.
 pub(super) fn flatten_markup(markup: &str) -> String {
     let mut out = String::with_capacity(markup.len() / 2);
     let mut scanner = Scanner::new(markup);
+    // Whether a `<p>` was written with nothing but white space after it.
+    let mut blank_paragraph = false;
     while let Some(token) = scanner.next() {
         match token {
-            Token::Text(text) => out.push_str(text),
+            Token::Text(text) => {
+                out.push_str(text);
+                blank_paragraph &= text.trim().is_empty();
+            }
             Token::Tag(tag) if !tag.closing && tag.name.eq_ignore_ascii_case("title") => {
                 let start = scanner.pos;
                 scanner.skip_raw_text("title");
@@ -207,8 +236,12 @@ pub(super) fn flatten_markup(markup: &str) -> String {
                 out.push_str("<title>");
                 out.push_str(&markup[start..scanner.pos]);
                 out.push_str("</title><p>");
+                blank_paragraph = true;
             }
-            Token::Tag(tag) if is_block(tag.name) => out.push_str("<p>"),
+            Token::Tag(tag) if is_block(tag.name) && !blank_paragraph => {
+                out.push_str("<p>");
+                blank_paragraph = true;
+            }
             Token::Tag(_) | Token::Other => {}
         }
     }
@@ -236,11 +269,25 @@ mod tests {
     }
 
     #[test]
+    fn finds_where_the_elements_run_out() {
+        let rows = [
+            ("<p>a</p><p>b</p><p>c</p>", 2, Some(16)),
+            ("<p>a</p><p>b</p><p>c</p>", 3, None),
+            ("<br><img src='<p>'><p>x", 2, Some(19)),
+            ("<script><p><p><p></script><b>x</b><i>y</i>", 2, Some(34)),
+            ("<!-- <p><p><p> --><<<< text", 0, None),
+        ];
+        for (html, limit, expected) in rows {
+            assert_eq!(elements_end(html, limit), expected, "{html}");
+        }
+    }
+
+    #[test]
     fn flattens_markup() {
         let html = "<title>T &amp; U</title><div><span>a</span><em>b</em></div><script>x<y</script><!-- c -->d &lt; e";
         assert_eq!(
             flatten_markup(html),
-            "<title>T &amp; U</title><p><p>ab<p>d &lt; e"
+            "<title>T &amp; U</title><p>ab<p>d &lt; e"
         );
     }
 }

@@ -5,11 +5,16 @@
 //! One submodule per format (`text`, `html`, `jsonl`, `feed`); all of
 //! them share `decode` (bytes to text) and `boilerplate` (spans kept in
 //! the text but excluded from reading); `markup` guards the HTML parser
-//! against pathological nesting, and `manifest` attaches metadata to plain
-//! files.
+//! against pathological nesting, `dom` builds its tree without keeping its
+//! error messages, and `manifest` attaches metadata to plain files.
+//!
+//! [`read_document_bytes_into`] hands documents on as they are read (a feed's
+//! entries one at a time), so reading never holds more than one file's bytes and
+//! one document in progress; [`read_document_bytes`] collects them.
 
 mod boilerplate;
 mod decode;
+mod dom;
 mod feed;
 mod html;
 mod jsonl;
@@ -97,6 +102,32 @@ pub fn read_document_bytes(
     format: Format,
     meta: Option<&DocMeta>,
 ) -> Batch {
+    let mut batch = Batch::default();
+    read_document_bytes_into(
+        origin,
+        default_id,
+        bytes,
+        format,
+        meta,
+        &mut |item| match item {
+            Ok(doc) => batch.documents.push(doc),
+            Err(skipped) => batch.skipped.push(skipped),
+        },
+    );
+    batch
+}
+
+/// [`read_document_bytes`], handing each document or skipped input to `sink` as soon as it
+/// is read. A feed's entries are parsed one at a time, so memory does not grow with their
+/// number; the other formats hand over their documents, then their skips.
+pub fn read_document_bytes_into(
+    origin: &str,
+    default_id: &str,
+    bytes: &[u8],
+    format: Format,
+    meta: Option<&DocMeta>,
+    sink: &mut dyn FnMut(Result<Document, Skipped>),
+) {
     let limit = match format {
         Format::Html | Format::Feed => MAX_MARKUP_BYTES,
         Format::Text | Format::Jsonl => MAX_DOCUMENT_BYTES,
@@ -105,19 +136,22 @@ pub fn read_document_bytes(
         let doc_id = meta
             .and_then(|m| m.id.clone())
             .unwrap_or_else(|| default_id.to_owned());
-        return Batch {
-            documents: Vec::new(),
-            skipped: vec![too_large(origin, Some(doc_id), bytes.len(), limit)],
-        };
+        return sink(Err(too_large(origin, Some(doc_id), bytes.len(), limit)));
     }
-    let mut batch = match format {
+    let mut finished = |item: Result<Document, Skipped>| {
+        sink(item.map(|mut doc| {
+            finish_document(&mut doc);
+            doc
+        }));
+    };
+    let batch = match format {
         Format::Text => text::read(origin, default_id, bytes, meta),
         Format::Html => html::read(origin, default_id, bytes, meta),
         Format::Jsonl => jsonl::read_all(origin, bytes, meta),
-        Format::Feed => feed::read(origin, default_id, bytes, meta),
+        Format::Feed => return feed::read(origin, default_id, bytes, meta, &mut finished),
     };
-    batch.documents.iter_mut().for_each(finish_document);
-    batch
+    batch.documents.into_iter().map(Ok).for_each(&mut finished);
+    batch.skipped.into_iter().map(Err).for_each(finished);
 }
 
 /// One JSONL line (works alone, for streaming). `line_no` is 1-based; blank lines give `Ok(None)`.

@@ -2,7 +2,12 @@
 
 use sitrep_model::{Document, Skipped};
 
-use super::{Batch, DocMeta, decode::decode_text, override_from_meta};
+use std::borrow::Cow;
+
+use super::{
+    Batch, DocMeta, MAX_TEXT_BYTES, decode::decode_text_borrowed, limit_warning,
+    override_from_meta, text_limit,
+};
 
 /// Titles are metadata for display; a first "line" that is a whole 50 MB
 /// file without newlines must not be copied into it.
@@ -13,7 +18,7 @@ pub(super) fn read(origin: &str, default_id: &str, bytes: &[u8], meta: Option<&D
     let id = meta
         .and_then(|m| m.id.clone())
         .unwrap_or_else(|| default_id.to_owned());
-    let (text, warning) = match decode_text(bytes) {
+    let (text, warning) = match decode_text_borrowed(bytes) {
         Ok(decoded) => decoded,
         Err(reason) => {
             let skipped = Skipped {
@@ -27,11 +32,27 @@ pub(super) fn read(origin: &str, default_id: &str, bytes: &[u8], meta: Option<&D
             };
         }
     };
+    let title = first_line_title(&text);
+    let mut warnings: Vec<String> = warning.into_iter().collect();
+    // Only the part that will be read is copied: a 16 MB file costs its bytes, not twice
+    // that (the cut is the one `finish_document` would make).
+    let cut = text_limit(&text, MAX_TEXT_BYTES);
+    if cut < text.len() {
+        warnings.push(limit_warning(text.len(), cut, MAX_TEXT_BYTES));
+    }
+    let text = match text {
+        Cow::Borrowed(text) => text[..cut].to_owned(),
+        Cow::Owned(mut text) => {
+            text.truncate(cut);
+            text.shrink_to_fit();
+            text
+        }
+    };
     let mut doc = Document {
         id,
-        title: first_line_title(&text),
+        title,
         origin: origin.to_owned(),
-        warnings: warning.into_iter().collect(),
+        warnings,
         text,
         ..Document::default()
     };
