@@ -96,7 +96,9 @@ pub fn victims_of_noun(noun: &str) -> Victims {
         | "youth" | "youths" | "elder" | "elders" | "pilgrim" | "refugee" | "informer"
         | "official" | "officials" | "leader" | "leaders" | "wife" | "husband" | "son"
         | "daughter" | "mother" | "father" | "brother" | "sister" | "relatives" | "couple"
-        | "individual" | "individuals" | "victim" | "victims" => Victims::Civilians,
+        | "individual" | "individuals" | "victim" | "victims" | "principal" | "headmaster"
+        | "engineer" | "engineers" | "employee" | "employees" | "missionary" | "missionaries"
+        | "nun" | "nuns" => Victims::Civilians,
         _ => Victims::Unknown,
     }
 }

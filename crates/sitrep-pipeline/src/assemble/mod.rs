@@ -842,6 +842,13 @@ impl<'a> Assembler<'a> {
         if asserted.is_empty() {
             return;
         }
+        // "Gunmen seized a school principal": people taken are an abduction, not territory.
+        for h in asserted
+            .iter_mut()
+            .filter(|h| h.frame == Frame::Take && roles::takes_a_person(text, &f.toks, h))
+        {
+            h.frame = Frame::Abduct;
+        }
         let intervention = asserted
             .iter()
             .any(|h| matches!(h.frame, Frame::ProtestIntervene | Frame::ProtestForce));
@@ -1396,7 +1403,13 @@ impl<'a> Assembler<'a> {
                     | Frame::Disrupt
                     | Frame::Sexual
                     | Frame::Arrest
-            );
+            )
+            // People seized or captured, which the rules re-read as an abduction: in the notes
+            // "seized" is mostly ground or weapons, so the classifier cannot judge it.
+            || (frame == Frame::Abduct && {
+                let w = trigger.span.slice(text).to_ascii_lowercase();
+                w.starts_with("seiz") || w.starts_with("captur")
+            });
         // Of the strategic developments, only property destruction may turn out to be a riot
         // or an attack; an arrest, an agreement or a new base stays what the rules read.
         let settled = rule.event_type() == EventType::StrategicDevelopments

@@ -643,8 +643,7 @@ impl EventClassifier {
 
     /// The probability that the text reports an event of the given type.
     pub fn type_probability(&self, text: &str, t: sitrep_model::EventType) -> f32 {
-        self.type_index(t)
-            .map_or(0.0, |i| self.type_head(text)[i])
+        self.type_index(t).map_or(0.0, |i| self.type_head(text)[i])
     }
 
     /// Where the event-type head lists `t`.

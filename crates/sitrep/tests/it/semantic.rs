@@ -3,17 +3,10 @@
 //! with it, news sentences worded unlike ACLED's notes are read as fixed in
 //! `tests/golden/semantic/`, and CASE 2021 keeps its floor.
 
-use crate::run;
-
 #[cfg(not(feature = "semantic"))]
 #[test]
 fn asking_for_the_encoder_without_the_feature_names_the_build_to_use() {
-    let out = run(&[
-        "--encoder-dir",
-        "target/encoder",
-        "extract",
-        "examples",
-    ]);
+    let out = crate::run(&["--encoder-dir", "target/encoder", "extract", "examples"]);
     assert_eq!(out.status.code(), Some(2), "nothing can be done");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -32,9 +25,11 @@ mod with_encoder {
     /// The encoder's folder: `SITREP_ENCODER_DIR`, else where `scripts/fetch_encoder.sh`
     /// puts it. A build with the feature must have it.
     fn encoder_dir() -> String {
-        let dir = std::env::var_os("SITREP_ENCODER_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root().join("target/encoder"));
+        // A relative folder is the repository's, where sitrep runs.
+        let dir = root().join(
+            std::env::var_os("SITREP_ENCODER_DIR")
+                .map_or_else(|| PathBuf::from("target/encoder"), PathBuf::from),
+        );
         assert!(
             dir.join("model.safetensors").is_file(),
             "no encoder in {} (run scripts/fetch_encoder.sh)",
