@@ -815,7 +815,7 @@ impl<'a> Assembler<'a> {
             .triggers
             .find(text, &f.toks)
             .into_iter()
-            .filter(|h| !in_background(text, &f.dates, h.span))
+            .filter(|h| !in_background(text, &f.dates, h.span) && !long_spell(text, h.span))
             .collect();
         let mut asserted: Vec<TriggerHit> = Vec::new();
         for h in &hits {
@@ -2311,6 +2311,23 @@ fn in_background(text: &str, dates: &[DateMention], trigger: Span) -> bool {
         }
     }
     true
+}
+
+/// Whether the trigger names a long spell rather than an event: "ending months of
+/// fighting", "after years of war". Days or weeks of clashes may be the report's own event;
+/// months or years of them are its background.
+fn long_spell(text: &str, trigger: Span) -> bool {
+    let before = &text[text.floor_char_boundary(trigger.start.saturating_sub(24))..trigger.start];
+    let mut words = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev();
+    words.next().is_some_and(|w| w.eq_ignore_ascii_case("of"))
+        && words.next().is_some_and(|w| {
+            ["months", "years", "decades"]
+                .iter()
+                .any(|u| w.eq_ignore_ascii_case(u))
+        })
 }
 
 /// Whether a date right after `verb` ("killed last month", "died in 2014") puts it more than
