@@ -135,5 +135,5 @@ const FLOORS: Floors = Floors {
     gwn_acc161: 0.875,
     lgl_recognition_f1: 0.74,
     gwn_recognition_f1: 0.81,
-    case_weighted_f1: 0.58,
+    case_weighted_f1: 0.585,
 };
