@@ -100,8 +100,16 @@ impl DenseModel {
         let mut out = String::from(
             "# sitrep semantic classifier: softmax over a sentence embedding (last weight is the bias)\n",
         );
-        out.push_str(&format!("labels\t{}\ndim\t{}\n", self.labels.join("|"), self.dim));
-        for (label, row) in self.labels.iter().zip(self.weights.chunks_exact(self.dim + 1)) {
+        out.push_str(&format!(
+            "labels\t{}\ndim\t{}\n",
+            self.labels.join("|"),
+            self.dim
+        ));
+        for (label, row) in self
+            .labels
+            .iter()
+            .zip(self.weights.chunks_exact(self.dim + 1))
+        {
             let cells: Vec<String> = row.iter().map(|x| format!("{x:.5}")).collect();
             out.push_str(&format!("{label}\t{}\n", cells.join(",")));
         }

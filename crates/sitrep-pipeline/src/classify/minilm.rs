@@ -68,8 +68,16 @@ impl MiniLm {
         let types = ids.zeros_like().map_err(err)?;
         let hidden = self.model.forward(&ids, &types, Some(&mask)).map_err(err)?;
         // Mean over the real tokens, then unit length.
-        let mask = mask.to_dtype(DType::F32).map_err(err)?.unsqueeze(2).map_err(err)?;
-        let summed = hidden.broadcast_mul(&mask).map_err(err)?.sum(1).map_err(err)?;
+        let mask = mask
+            .to_dtype(DType::F32)
+            .map_err(err)?
+            .unsqueeze(2)
+            .map_err(err)?;
+        let summed = hidden
+            .broadcast_mul(&mask)
+            .map_err(err)?
+            .sum(1)
+            .map_err(err)?;
         let counts = mask.sum(1).map_err(err)?;
         let mean = summed.broadcast_div(&counts).map_err(err)?;
         let norm = mean

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::{FxHashMap, FxHasher};
 
@@ -510,6 +511,51 @@ pub struct EventClassifier {
     /// with an event, and one lookup per feature instead of one per head halves its hashing.
     joint: FxHashMap<Box<str>, JointRow>,
     semantic: Option<Semantic>,
+    /// Names this classifier's entries in the per-thread `PROBABILITIES` cache: a clone
+    /// scores as the original does and shares it; a classifier given a semantic layer gets
+    /// a new one.
+    id: u64,
+}
+
+/// Both heads' probabilities for one text, as one classifier scored it.
+type HeadProbabilities = Rc<(Vec<f32>, Vec<f32>)>;
+
+/// Texts whose probabilities a thread keeps: assembly asks about the same text several
+/// times (the report's opening for its type, then its sub-event type; a sentence's window
+/// once per event read in it), and scoring is most of the classifier's cost.
+const PROBABILITY_CACHE: usize = 8;
+
+thread_local! {
+    static PROBABILITIES: RefCell<Vec<(u64, Box<str>, HeadProbabilities)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// A number no other classifier in this process holds.
+fn fresh_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The cached probabilities of `text` by classifier `id`, if this thread scored it lately.
+fn remembered(id: u64, text: &str) -> Option<HeadProbabilities> {
+    PROBABILITIES.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(i, t, _)| *i == id && **t == *text)
+            .map(|(_, _, p)| p.clone())
+    })
+}
+
+/// Keeps `probs` as the probabilities of `text` by classifier `id`, forgetting the oldest
+/// entry when the cache is full.
+fn remember(id: u64, text: &str, probs: &HeadProbabilities) {
+    PROBABILITIES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= PROBABILITY_CACHE {
+            c.remove(0);
+        }
+        c.push((id, text.into(), probs.clone()));
+    });
 }
 
 /// One feature's weights in each head (empty where a head lacks the feature).
@@ -533,6 +579,7 @@ impl EventClassifier {
             subs,
             joint,
             semantic: None,
+            id: fresh_id(),
         }
     }
 
@@ -550,12 +597,24 @@ impl EventClassifier {
             }
         }
         self.semantic = Some(semantic);
+        self.id = fresh_id();
         Ok(self)
+    }
+
+    /// Both heads' probabilities for a text, from this thread's cache when it scored the
+    /// text lately.
+    fn probabilities(&self, text: &str) -> HeadProbabilities {
+        if let Some(p) = remembered(self.id, text) {
+            return p;
+        }
+        let p = Rc::new(self.score_heads(text));
+        remember(self.id, text, &p);
+        p
     }
 
     /// Both heads' probabilities for a text: the n-gram model's, mixed with the semantic
     /// layer's when there is one.
-    fn probabilities(&self, text: &str) -> (Vec<f32>, Vec<f32>) {
+    fn score_heads(&self, text: &str) -> (Vec<f32>, Vec<f32>) {
         let mut buf = String::with_capacity(text.len() + 8);
         let feats = feature_slices(text, &mut buf);
         let (mut tp, mut sp) = self.predict_both(&feats);
@@ -566,23 +625,6 @@ impl EventClassifier {
             mix(&mut sp, &sem.subs.predict(&e), sem.weight);
         }
         (tp, sp)
-    }
-
-    /// The event-type head's probabilities alone (one head's features when there is no
-    /// semantic layer).
-    fn type_head(&self, text: &str) -> Vec<f32> {
-        match self.semantic {
-            None => self.types.predict(text),
-            Some(_) => self.probabilities(text).0,
-        }
-    }
-
-    /// The sub-event-type head's probabilities alone.
-    fn sub_head(&self, text: &str) -> Vec<f32> {
-        match self.semantic {
-            None => self.subs.predict(text),
-            Some(_) => self.probabilities(text).1,
-        }
     }
 
     /// Both heads' probabilities for features in [`features`] order: the same sums, in the
@@ -604,12 +646,13 @@ impl EventClassifier {
     /// Log-scores of every sub-event type for a text, best first.
     pub fn scores(&self, text: &str) -> Vec<(sitrep_model::SubEventType, f32)> {
         // One feature extraction (and embedding) for both heads.
-        let (tp, sp) = self.probabilities(text);
+        let probs = self.probabilities(text);
+        let (tp, sp) = (&probs.0, &probs.1);
         let mut out: Vec<(sitrep_model::SubEventType, f32)> = self
             .subs
             .labels
             .iter()
-            .zip(sp)
+            .zip(sp.iter().copied())
             .filter_map(|(l, p)| {
                 let s = sitrep_model::SubEventType::parse(l)?;
                 let t = self.type_index(s.event_type()).map_or(0.0, |i| tp[i]);
@@ -626,7 +669,7 @@ impl EventClassifier {
         self.types
             .labels
             .iter()
-            .zip(self.type_head(text))
+            .zip(self.probabilities(text).0.iter().copied())
             .filter_map(|(l, p)| Some((sitrep_model::EventType::parse(l)?, p)))
             .collect()
     }
@@ -636,7 +679,7 @@ impl EventClassifier {
         self.subs
             .labels
             .iter()
-            .zip(self.sub_head(text))
+            .zip(self.probabilities(text).1.iter().copied())
             .filter_map(|(l, p)| Some((sitrep_model::SubEventType::parse(l)?, p)))
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
@@ -644,7 +687,7 @@ impl EventClassifier {
     /// The probability that the text reports an event of the given type.
     pub fn type_probability(&self, text: &str, t: sitrep_model::EventType) -> f32 {
         self.type_index(t)
-            .map_or(0.0, |i| self.type_head(text)[i])
+            .map_or(0.0, |i| self.probabilities(text).0[i])
     }
 
     /// Where the event-type head lists `t`.

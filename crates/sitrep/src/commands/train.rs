@@ -198,7 +198,8 @@ mod embedding_cache {
             let v = &cache[k];
             bytes.extend_from_slice(&k.to_le_bytes());
             bytes.extend_from_slice(&(v.len() as u32).to_le_bytes());
-            v.iter().for_each(|x| bytes.extend_from_slice(&x.to_le_bytes()));
+            v.iter()
+                .for_each(|x| bytes.extend_from_slice(&x.to_le_bytes()));
         }
         std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
     }

@@ -8,12 +8,7 @@ use crate::run;
 #[cfg(not(feature = "semantic"))]
 #[test]
 fn asking_for_the_encoder_without_the_feature_names_the_build_to_use() {
-    let out = run(&[
-        "--encoder-dir",
-        "target/encoder",
-        "extract",
-        "examples",
-    ]);
+    let out = run(&["--encoder-dir", "target/encoder", "extract", "examples"]);
     assert_eq!(out.status.code(), Some(2), "nothing can be done");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
