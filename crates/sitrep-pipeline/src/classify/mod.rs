@@ -46,12 +46,11 @@ pub fn features(text: &str) -> Vec<String> {
 
 /// [`features`] without a string per feature: the words go into `buf` joined by single
 /// spaces after `<s>`, so a bigram is the span from the previous word's start to the word's
-/// end. Same features, same (sorted) order: predictions add the weights in the same order.
+/// end. Same features, same (sorted) order. Predictions use [`hits`]; this stays as the
+/// tests' reference for its order.
+#[cfg(test)]
 fn feature_slices<'b>(text: &str, buf: &'b mut String) -> Vec<&'b str> {
-    let words = match ascii_words(text, buf) {
-        Some(words) => words,
-        None => unicode_words(text, buf),
-    };
+    let words = words_of(text, buf);
     let buf: &'b str = buf;
     // Sorted by their first eight bytes as one integer, then by the whole string: the order
     // of sorting the strings, with most comparisons one integer compare instead of a memcmp.
@@ -67,6 +66,65 @@ fn feature_slices<'b>(text: &str, buf: &'b mut String) -> Vec<&'b str> {
     keyed.sort_unstable();
     keyed.dedup();
     keyed.into_iter().map(|(_, f)| f).collect()
+}
+
+/// The words of `text` joined into `buf` (see [`unicode_words`]), by the ASCII path when it
+/// applies.
+fn words_of(text: &str, buf: &mut String) -> Vec<(usize, usize)> {
+    match ascii_words(text, buf) {
+        Some(words) => words,
+        None => unicode_words(text, buf),
+    }
+}
+
+/// A feature's place in a weight table: its rank among the table's features in byte-wise
+/// order, and its weights.
+#[derive(Debug, Clone, Default)]
+struct Ranked<R> {
+    rank: u32,
+    row: R,
+}
+
+/// `rows` with each feature's rank in byte-wise order: the order [`features`] sorts into.
+fn ranked<R>(rows: FxHashMap<Box<str>, R>) -> FxHashMap<Box<str>, Ranked<R>> {
+    let mut keyed: Vec<(Box<str>, R)> = rows.into_iter().collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    keyed
+        .into_iter()
+        .enumerate()
+        .map(|(i, (f, row))| {
+            (
+                f,
+                Ranked {
+                    rank: i as u32,
+                    row,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The rows of `table` that the features of `text` (see [`features`]) find, each once, in
+/// the features' sorted order, so weights add up in the same order as over the sorted
+/// features: the ranks are sorted instead of the strings. `buf` is scratch.
+fn hits<'m, R>(
+    text: &str,
+    buf: &mut String,
+    table: &'m FxHashMap<Box<str>, Ranked<R>>,
+) -> Vec<&'m Ranked<R>> {
+    let words = words_of(text, buf);
+    let mut found: Vec<&'m Ranked<R>> = Vec::with_capacity(words.len() * 2 + 1);
+    found.extend(table.get("<bias>"));
+    let mut prev_start = 0;
+    for &(start, end) in &words {
+        for f in [&buf[start..end], &buf[prev_start..end]] {
+            found.extend(table.get(f));
+        }
+        prev_start = start;
+    }
+    found.sort_unstable_by_key(|r| r.rank);
+    found.dedup_by_key(|r| r.rank);
+    found
 }
 
 /// The words of `text` for [`feature_slices`]: lowercased, digits folded to `0`, joined by
@@ -132,6 +190,7 @@ fn ascii_words(text: &str, buf: &mut String) -> Option<Vec<(usize, usize)>> {
 /// The first eight bytes of `s` as a big-endian integer, zero-padded: when two keys differ,
 /// they order the strings as byte-wise comparison does (a shorter string that is a prefix of
 /// a longer one pads with zeros, which sort first).
+#[cfg(test)]
 fn prefix_key(s: &str) -> u64 {
     let mut head = [0u8; 8];
     let n = s.len().min(8);
@@ -143,7 +202,7 @@ fn prefix_key(s: &str) -> u64 {
 #[derive(Debug, Clone, Default)]
 pub struct LinearModel {
     pub labels: Vec<String>,
-    weights: FxHashMap<Box<str>, Box<[(u16, f32)]>>,
+    weights: FxHashMap<Box<str>, Ranked<Box<[(u16, f32)]>>>,
 }
 
 /// Training settings.
@@ -249,7 +308,7 @@ impl LinearModel {
             .into_iter()
             .map(|x| x as f32)
             .collect();
-        let mut weights = FxHashMap::default();
+        let mut weights: FxHashMap<Box<str>, Box<[(u16, f32)]>> = FxHashMap::default();
         for (fi, f) in vocab.iter().enumerate() {
             let row: Vec<(u16, f32)> = w[fi * k..(fi + 1) * k]
                 .iter()
@@ -261,21 +320,31 @@ impl LinearModel {
                 weights.insert((*f).into(), row.into());
             }
         }
-        Self { labels, weights }
+        Self {
+            labels,
+            weights: ranked(weights),
+        }
     }
 
     /// Label probabilities for a text, in `labels` order.
     pub fn predict(&self, text: &str) -> Vec<f32> {
         let mut buf = String::with_capacity(text.len() + 8);
-        self.predict_features(&feature_slices(text, &mut buf))
+        let mut scores = vec![0f32; self.labels.len()];
+        for r in hits(text, &mut buf, &self.weights) {
+            add_row(&mut scores, &r.row);
+        }
+        softmax_in_place(&mut scores);
+        scores
     }
 
-    /// Label probabilities for features in [`features`] order.
+    /// Label probabilities for features in [`features`] order (the tests' reference for
+    /// [`LinearModel::predict`]).
+    #[cfg(test)]
     fn predict_features(&self, features: &[&str]) -> Vec<f32> {
         let mut scores = vec![0f32; self.labels.len()];
         for &f in features {
-            if let Some(row) = self.weights.get(f) {
-                add_row(&mut scores, row);
+            if let Some(r) = self.weights.get(f) {
+                add_row(&mut scores, &r.row);
             }
         }
         softmax_in_place(&mut scores);
@@ -301,7 +370,7 @@ impl LinearModel {
         let mut keys: Vec<&Box<str>> = self.weights.keys().collect();
         keys.sort();
         for k in keys {
-            let row = &self.weights[k];
+            let row = &self.weights[k].row;
             let cells: Vec<String> = row.iter().map(|(c, x)| format!("{c}:{x}")).collect();
             out.push_str(k);
             out.push('\t');
@@ -314,7 +383,7 @@ impl LinearModel {
     /// Reads [`LinearModel::to_tsv`] output; malformed lines are errors with their number.
     pub fn from_tsv(tsv: &str) -> Result<Self, String> {
         let mut labels = Vec::new();
-        let mut weights = FxHashMap::default();
+        let mut weights: FxHashMap<Box<str>, Box<[(u16, f32)]>> = FxHashMap::default();
         for (i, line) in tsv.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -344,7 +413,10 @@ impl LinearModel {
         if labels.is_empty() {
             return Err("model has no labels line".into());
         }
-        Ok(Self { labels, weights })
+        Ok(Self {
+            labels,
+            weights: ranked(weights),
+        })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -417,11 +489,13 @@ mod tests {
         let types = model("labels\ta|b\npolice\t0:0.5,1:-0.25\npolice arrested\t1:1.5\n");
         let subs = model("labels\tx|y|z\narrested\t2:0.75\npolice\t0:0.125,2:-1\n");
         let clf = EventClassifier::new(types.clone(), subs.clone());
+        let text = "The police arrested two police officers";
         let mut buf = String::new();
-        let feats = feature_slices("The police arrested two police officers", &mut buf);
-        let (tp, sp) = clf.predict_both(&feats);
+        let feats = feature_slices(text, &mut buf);
+        let (tp, sp) = clf.predict_text(text);
         assert_eq!(tp, types.predict_features(&feats));
         assert_eq!(sp, subs.predict_features(&feats));
+        assert_eq!(types.predict(text), types.predict_features(&feats));
     }
 }
 
@@ -509,7 +583,7 @@ pub struct EventClassifier {
     subs: LinearModel,
     /// Both heads' weights by feature: [`EventClassifier::scores`] runs on every sentence
     /// with an event, and one lookup per feature instead of one per head halves its hashing.
-    joint: FxHashMap<Box<str>, JointRow>,
+    joint: FxHashMap<Box<str>, Ranked<JointRow>>,
     semantic: Option<Semantic>,
     /// Names this classifier's entries in the per-thread `PROBABILITIES` cache: a clone
     /// scores as the original does and shares it; a classifier given a semantic layer gets
@@ -568,12 +642,13 @@ struct JointRow {
 impl EventClassifier {
     pub fn new(types: LinearModel, subs: LinearModel) -> Self {
         let mut joint: FxHashMap<Box<str>, JointRow> = FxHashMap::default();
-        for (f, row) in &types.weights {
-            joint.entry(f.clone()).or_default().types = row.clone();
+        for (f, r) in &types.weights {
+            joint.entry(f.clone()).or_default().types = r.row.clone();
         }
-        for (f, row) in &subs.weights {
-            joint.entry(f.clone()).or_default().subs = row.clone();
+        for (f, r) in &subs.weights {
+            joint.entry(f.clone()).or_default().subs = r.row.clone();
         }
+        let joint = ranked(joint);
         Self {
             types,
             subs,
@@ -615,9 +690,7 @@ impl EventClassifier {
     /// Both heads' probabilities for a text: the n-gram model's, mixed with the semantic
     /// layer's when there is one.
     fn score_heads(&self, text: &str) -> (Vec<f32>, Vec<f32>) {
-        let mut buf = String::with_capacity(text.len() + 8);
-        let feats = feature_slices(text, &mut buf);
-        let (mut tp, mut sp) = self.predict_both(&feats);
+        let (mut tp, mut sp) = self.predict_text(text);
         if let Some(sem) = &self.semantic
             && let Some(e) = sem.embedding(text)
         {
@@ -627,16 +700,15 @@ impl EventClassifier {
         (tp, sp)
     }
 
-    /// Both heads' probabilities for features in [`features`] order: the same sums, in the
-    /// same order, as each head's [`LinearModel::predict_features`].
-    fn predict_both(&self, features: &[&str]) -> (Vec<f32>, Vec<f32>) {
+    /// Both heads' n-gram probabilities for a text: the same sums, in the same order, as
+    /// each head's [`LinearModel::predict`].
+    fn predict_text(&self, text: &str) -> (Vec<f32>, Vec<f32>) {
+        let mut buf = String::with_capacity(text.len() + 8);
         let mut tp = vec![0f32; self.types.labels.len()];
         let mut sp = vec![0f32; self.subs.labels.len()];
-        for &f in features {
-            if let Some(row) = self.joint.get(f) {
-                add_row(&mut tp, &row.types);
-                add_row(&mut sp, &row.subs);
-            }
+        for r in hits(text, &mut buf, &self.joint) {
+            add_row(&mut tp, &r.row.types);
+            add_row(&mut sp, &r.row.subs);
         }
         softmax_in_place(&mut tp);
         softmax_in_place(&mut sp);
