@@ -70,12 +70,14 @@ pub struct Assembler<'a> {
 /// read under: most reports come from a few hundred outlets, and geoparsing an outlet's
 /// name cost as much as a tenth of a short report's extraction.
 #[derive(Debug, Default)]
-pub struct OutletCountries(
-    Mutex<(
-        Option<geocode::ResolveConfig>,
-        rustc_hash::FxHashMap<Box<str>, Option<u16>>,
-    )>,
-);
+pub struct OutletCountries(Mutex<OutletTable>);
+
+/// [`OutletCountries`]' table and the weights it was read under.
+#[derive(Debug, Default)]
+struct OutletTable {
+    weights: Option<geocode::ResolveConfig>,
+    countries: rustc_hash::FxHashMap<Box<str>, Option<u16>>,
+}
 
 /// Outlet names kept at most (a feed of made-up names cannot grow the table without bound).
 const OUTLETS_KEPT: usize = 4096;
@@ -84,10 +86,10 @@ impl OutletCountries {
     /// The country read for `source` under `cfg`, when it was read before.
     fn get(&self, cfg: &geocode::ResolveConfig, source: &str) -> Option<Option<u16>> {
         let table = self.0.lock().ok()?;
-        if table.0.as_ref() != Some(cfg) {
+        if table.weights.as_ref() != Some(cfg) {
             return None;
         }
-        table.1.get(source).copied()
+        table.countries.get(source).copied()
     }
 
     /// Keeps `country` as what `source` reads as under `cfg` (forgetting everything read under
@@ -96,11 +98,11 @@ impl OutletCountries {
         let Ok(mut table) = self.0.lock() else {
             return;
         };
-        if table.0.as_ref() != Some(cfg) || table.1.len() >= OUTLETS_KEPT {
-            table.1.clear();
-            table.0 = Some(*cfg);
+        if table.weights.as_ref() != Some(cfg) || table.countries.len() >= OUTLETS_KEPT {
+            table.countries.clear();
+            table.weights = Some(*cfg);
         }
-        table.1.insert(source.into(), country);
+        table.countries.insert(source.into(), country);
     }
 }
 

@@ -198,11 +198,14 @@ fn prefix_key(s: &str) -> u64 {
     u64::from_be_bytes(head)
 }
 
+/// One feature's sparse weights: (label index, weight).
+type WeightRow = Box<[(u16, f32)]>;
+
 /// A trained model: per feature, sparse weights over labels.
 #[derive(Debug, Clone, Default)]
 pub struct LinearModel {
     pub labels: Vec<String>,
-    weights: FxHashMap<Box<str>, Ranked<Box<[(u16, f32)]>>>,
+    weights: FxHashMap<Box<str>, Ranked<WeightRow>>,
 }
 
 /// Training settings.
