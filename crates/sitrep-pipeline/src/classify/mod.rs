@@ -152,6 +152,27 @@ fn unicode_words(text: &str, buf: &mut String) -> Vec<(usize, usize)> {
     words
 }
 
+/// What [`ascii_words`] writes for each byte: a word byte lowercased, a digit as `0`, and 0
+/// for a byte that ends a word (every non-ASCII byte too, though those texts go elsewhere).
+const WORD_BYTE: [u8; 256] = word_bytes();
+
+const fn word_bytes() -> [u8; 256] {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_digit() {
+            b'0'
+        } else if c.is_ascii_alphabetic() || c == b'\'' || c == b'-' {
+            c.to_ascii_lowercase()
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+}
+
 /// [`unicode_words`] of an ASCII text, a byte at a time (most texts are ASCII, and there a
 /// word character is an ASCII letter or digit, `'` or `-`). `None` for other texts.
 fn ascii_words(text: &str, buf: &mut String) -> Option<Vec<(usize, usize)>> {
@@ -161,20 +182,19 @@ fn ascii_words(text: &str, buf: &mut String) -> Option<Vec<(usize, usize)>> {
     // `buf`'s allocation is reused as bytes.
     let mut joined = std::mem::take(buf).into_bytes();
     joined.clear();
+    // "<s>", and at most a space before each byte.
+    joined.reserve(3 + 2 * text.len());
     joined.extend_from_slice(b"<s>");
     let mut words: Vec<(usize, usize)> = Vec::new();
     let mut start = None;
     for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || b == b'\'' || b == b'-' {
+        let w = WORD_BYTE[usize::from(b)];
+        if w != 0 {
             if start.is_none() {
                 joined.push(b' ');
                 start = Some(joined.len());
             }
-            joined.push(if b.is_ascii_digit() {
-                b'0'
-            } else {
-                b.to_ascii_lowercase()
-            });
+            joined.push(w);
         } else if let Some(s) = start.take() {
             words.push((s, joined.len()));
         }
