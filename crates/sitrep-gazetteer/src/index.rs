@@ -1,6 +1,7 @@
 //! The compiled gazetteer: a table of entries and an FST from name skeletons to them.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use fst::raw::Fst;
 use serde::{Deserialize, Serialize};
@@ -127,6 +128,8 @@ pub struct Gazetteer {
     fst: Fst<Vec<u8>>,
     by_iso2: HashMap<Box<str>, u16>,
     by_geonameid: HashMap<u32, u32>,
+    /// See [`Gazetteer::id`].
+    id: u64,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -184,7 +187,14 @@ impl Gazetteer {
             fst,
             by_iso2,
             by_geonameid,
+            id: next_id(),
         }
+    }
+
+    /// A number no other gazetteer loaded by this process has: callers that remember
+    /// lookups across documents key their memos by it.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -291,6 +301,12 @@ impl Gazetteer {
             .map(|&p| Posting(p))
             .collect()
     }
+}
+
+/// The next [`Gazetteer::id`].
+fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 pub(crate) fn pack_value(offset: usize, len: usize) -> u64 {

@@ -5,7 +5,7 @@ use sitrep_gazetteer::Gazetteer;
 use sitrep_model::{Document, Span, Toponym};
 
 use crate::actors::{ActorDataError, ActorDictionary, ActorSources, CountryNames};
-use crate::assemble::{Assembler, Extraction};
+use crate::assemble::{Assembler, Extraction, OutletCountries};
 use crate::classify::{EventClassifier, LinearModel};
 use crate::dates::DateReader;
 use crate::geocode::{Geocoder, Lexicon, ResolveConfig};
@@ -48,6 +48,8 @@ pub struct Pipeline {
     pub plover: Option<LinearModel>,
     /// Weights of toponym resolution (defaults are the tuned values).
     pub resolve: ResolveConfig,
+    /// The outlets' countries read so far (a memo: extraction's output is the same without).
+    outlets: OutletCountries,
 }
 
 impl Pipeline {
@@ -73,6 +75,7 @@ impl Pipeline {
                 None => None,
             },
             resolve: ResolveConfig::default(),
+            outlets: OutletCountries::default(),
             gazetteer,
             lexicon,
         })
@@ -93,6 +96,7 @@ impl Pipeline {
             dates: &self.dates,
             classifier: self.classifier.as_ref(),
             plover: self.plover.as_ref(),
+            outlets: &self.outlets,
         }
     }
 

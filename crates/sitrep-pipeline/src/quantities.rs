@@ -33,10 +33,24 @@ pub struct Quantity {
     pub approx: Approx,
 }
 
+/// Longer than any number word: a longer word is none.
+const NUMBER_WORD_BYTES: usize = 16;
+
+/// `word` with its ASCII letters lowercased (as `str::to_ascii_lowercase`), in `buf`; `None`
+/// when it does not fit. The number words are asked about every word of a sentence.
+fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; NUMBER_WORD_BYTES]) -> Option<&'b str> {
+    let lower = buf.get_mut(..word.len())?;
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    // Lowercasing ASCII bytes keeps UTF-8 valid.
+    std::str::from_utf8(lower).ok()
+}
+
 /// Values of number words; "a dozen" and vague words follow ACLED's conventions for
 /// counts the source leaves open.
 pub fn small_number(word: &str) -> Option<u32> {
-    Some(match word.to_ascii_lowercase().as_str() {
+    let mut buf = [0u8; NUMBER_WORD_BYTES];
+    Some(match ascii_lower(word, &mut buf)? {
         "a" | "an" | "one" | "single" | "lone" => 1,
         "two" | "both" | "pair" | "couple" => 2,
         "three" => 3,
@@ -72,7 +86,8 @@ pub fn small_number(word: &str) -> Option<u32> {
 
 /// Vague quantity words and the figure ACLED-style coding gives them.
 fn vague_number(word: &str) -> Option<u32> {
-    Some(match word.to_ascii_lowercase().as_str() {
+    let mut buf = [0u8; NUMBER_WORD_BYTES];
+    Some(match ascii_lower(word, &mut buf)? {
         "several" | "few" | "some" | "multiple" | "number" => 3,
         "many" | "numerous" | "scores" => 10,
         "dozens" | "tens" => 12,

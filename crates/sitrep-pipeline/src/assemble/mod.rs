@@ -13,6 +13,7 @@ pub mod places;
 pub mod roles;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use sitrep_gazetteer::{EntryKind, Gazetteer};
@@ -61,6 +62,48 @@ pub struct Assembler<'a> {
     pub classifier: Option<&'a EventClassifier>,
     /// Reads the PLOVER category of an event's sentence (trained on the PLOVER gold standard).
     pub plover: Option<&'a crate::classify::LinearModel>,
+    /// Outlets whose country was already read.
+    pub outlets: &'a OutletCountries,
+}
+
+/// The country (or none) of each outlet name read so far, with the resolution weights it was
+/// read under: most reports come from a few hundred outlets, and geoparsing an outlet's
+/// name cost as much as a tenth of a short report's extraction.
+#[derive(Debug, Default)]
+pub struct OutletCountries(Mutex<OutletTable>);
+
+/// [`OutletCountries`]' table and the weights it was read under.
+#[derive(Debug, Default)]
+struct OutletTable {
+    weights: Option<geocode::ResolveConfig>,
+    countries: rustc_hash::FxHashMap<Box<str>, Option<u16>>,
+}
+
+/// Outlet names kept at most (a feed of made-up names cannot grow the table without bound).
+const OUTLETS_KEPT: usize = 4096;
+
+impl OutletCountries {
+    /// The country read for `source` under `cfg`, when it was read before.
+    fn get(&self, cfg: &geocode::ResolveConfig, source: &str) -> Option<Option<u16>> {
+        let table = self.0.lock().ok()?;
+        if table.weights.as_ref() != Some(cfg) {
+            return None;
+        }
+        table.countries.get(source).copied()
+    }
+
+    /// Keeps `country` as what `source` reads as under `cfg` (forgetting everything read under
+    /// other weights, and everything when the table is full).
+    fn put(&self, cfg: &geocode::ResolveConfig, source: &str, country: Option<u16>) {
+        let Ok(mut table) = self.0.lock() else {
+            return;
+        };
+        if table.weights.as_ref() != Some(cfg) || table.countries.len() >= OUTLETS_KEPT {
+            table.countries.clear();
+            table.weights = Some(*cfg);
+        }
+        table.countries.insert(source.into(), country);
+    }
 }
 
 /// One event before it becomes a record.
@@ -741,8 +784,18 @@ impl<'a> Assembler<'a> {
         if let Some(iso) = self.geocoder.lexicon.outlet_country(source) {
             return self.gaz().country_by_iso2(iso).map(|(c, _)| c);
         }
+        let cfg = self.geocoder.config;
+        if let Some(known) = self.outlets.get(&cfg, source) {
+            return known;
+        }
+        let country = self.outlet_name_country(source);
+        self.outlets.put(&cfg, source, country);
+        country
+    }
+
+    /// The country of a country or a large city named in an outlet's name.
+    fn outlet_name_country(&self, source: &str) -> Option<u16> {
         let probe = Document {
-            id: doc.id.clone(),
             text: source.to_string(),
             ..Document::default()
         };

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::{FxHashMap, FxHasher};
 
@@ -45,12 +46,11 @@ pub fn features(text: &str) -> Vec<String> {
 
 /// [`features`] without a string per feature: the words go into `buf` joined by single
 /// spaces after `<s>`, so a bigram is the span from the previous word's start to the word's
-/// end. Same features, same (sorted) order: predictions add the weights in the same order.
+/// end. Same features, same (sorted) order. Predictions use [`hits`]; this stays as the
+/// tests' reference for its order.
+#[cfg(test)]
 fn feature_slices<'b>(text: &str, buf: &'b mut String) -> Vec<&'b str> {
-    let words = match ascii_words(text, buf) {
-        Some(words) => words,
-        None => unicode_words(text, buf),
-    };
+    let words = words_of(text, buf);
     let buf: &'b str = buf;
     // Sorted by their first eight bytes as one integer, then by the whole string: the order
     // of sorting the strings, with most comparisons one integer compare instead of a memcmp.
@@ -66,6 +66,65 @@ fn feature_slices<'b>(text: &str, buf: &'b mut String) -> Vec<&'b str> {
     keyed.sort_unstable();
     keyed.dedup();
     keyed.into_iter().map(|(_, f)| f).collect()
+}
+
+/// The words of `text` joined into `buf` (see [`unicode_words`]), by the ASCII path when it
+/// applies.
+fn words_of(text: &str, buf: &mut String) -> Vec<(usize, usize)> {
+    match ascii_words(text, buf) {
+        Some(words) => words,
+        None => unicode_words(text, buf),
+    }
+}
+
+/// A feature's place in a weight table: its rank among the table's features in byte-wise
+/// order, and its weights.
+#[derive(Debug, Clone, Default)]
+struct Ranked<R> {
+    rank: u32,
+    row: R,
+}
+
+/// `rows` with each feature's rank in byte-wise order: the order [`features`] sorts into.
+fn ranked<R>(rows: FxHashMap<Box<str>, R>) -> FxHashMap<Box<str>, Ranked<R>> {
+    let mut keyed: Vec<(Box<str>, R)> = rows.into_iter().collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    keyed
+        .into_iter()
+        .enumerate()
+        .map(|(i, (f, row))| {
+            (
+                f,
+                Ranked {
+                    rank: i as u32,
+                    row,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The rows of `table` that the features of `text` (see [`features`]) find, each once, in
+/// the features' sorted order, so weights add up in the same order as over the sorted
+/// features: the ranks are sorted instead of the strings. `buf` is scratch.
+fn hits<'m, R>(
+    text: &str,
+    buf: &mut String,
+    table: &'m FxHashMap<Box<str>, Ranked<R>>,
+) -> Vec<&'m Ranked<R>> {
+    let words = words_of(text, buf);
+    let mut found: Vec<&'m Ranked<R>> = Vec::with_capacity(words.len() * 2 + 1);
+    found.extend(table.get("<bias>"));
+    let mut prev_start = 0;
+    for &(start, end) in &words {
+        for f in [&buf[start..end], &buf[prev_start..end]] {
+            found.extend(table.get(f));
+        }
+        prev_start = start;
+    }
+    found.sort_unstable_by_key(|r| r.rank);
+    found.dedup_by_key(|r| r.rank);
+    found
 }
 
 /// The words of `text` for [`feature_slices`]: lowercased, digits folded to `0`, joined by
@@ -93,6 +152,27 @@ fn unicode_words(text: &str, buf: &mut String) -> Vec<(usize, usize)> {
     words
 }
 
+/// What [`ascii_words`] writes for each byte: a word byte lowercased, a digit as `0`, and 0
+/// for a byte that ends a word (every non-ASCII byte too, though those texts go elsewhere).
+const WORD_BYTE: [u8; 256] = word_bytes();
+
+const fn word_bytes() -> [u8; 256] {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_digit() {
+            b'0'
+        } else if c.is_ascii_alphabetic() || c == b'\'' || c == b'-' {
+            c.to_ascii_lowercase()
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+}
+
 /// [`unicode_words`] of an ASCII text, a byte at a time (most texts are ASCII, and there a
 /// word character is an ASCII letter or digit, `'` or `-`). `None` for other texts.
 fn ascii_words(text: &str, buf: &mut String) -> Option<Vec<(usize, usize)>> {
@@ -102,20 +182,19 @@ fn ascii_words(text: &str, buf: &mut String) -> Option<Vec<(usize, usize)>> {
     // `buf`'s allocation is reused as bytes.
     let mut joined = std::mem::take(buf).into_bytes();
     joined.clear();
+    // "<s>", and at most a space before each byte.
+    joined.reserve(3 + 2 * text.len());
     joined.extend_from_slice(b"<s>");
     let mut words: Vec<(usize, usize)> = Vec::new();
     let mut start = None;
     for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || b == b'\'' || b == b'-' {
+        let w = WORD_BYTE[usize::from(b)];
+        if w != 0 {
             if start.is_none() {
                 joined.push(b' ');
                 start = Some(joined.len());
             }
-            joined.push(if b.is_ascii_digit() {
-                b'0'
-            } else {
-                b.to_ascii_lowercase()
-            });
+            joined.push(w);
         } else if let Some(s) = start.take() {
             words.push((s, joined.len()));
         }
@@ -131,6 +210,7 @@ fn ascii_words(text: &str, buf: &mut String) -> Option<Vec<(usize, usize)>> {
 /// The first eight bytes of `s` as a big-endian integer, zero-padded: when two keys differ,
 /// they order the strings as byte-wise comparison does (a shorter string that is a prefix of
 /// a longer one pads with zeros, which sort first).
+#[cfg(test)]
 fn prefix_key(s: &str) -> u64 {
     let mut head = [0u8; 8];
     let n = s.len().min(8);
@@ -138,11 +218,14 @@ fn prefix_key(s: &str) -> u64 {
     u64::from_be_bytes(head)
 }
 
+/// One feature's sparse weights: (label index, weight).
+type WeightRow = Box<[(u16, f32)]>;
+
 /// A trained model: per feature, sparse weights over labels.
 #[derive(Debug, Clone, Default)]
 pub struct LinearModel {
     pub labels: Vec<String>,
-    weights: FxHashMap<Box<str>, Box<[(u16, f32)]>>,
+    weights: FxHashMap<Box<str>, Ranked<WeightRow>>,
 }
 
 /// Training settings.
@@ -248,7 +331,7 @@ impl LinearModel {
             .into_iter()
             .map(|x| x as f32)
             .collect();
-        let mut weights = FxHashMap::default();
+        let mut weights: FxHashMap<Box<str>, Box<[(u16, f32)]>> = FxHashMap::default();
         for (fi, f) in vocab.iter().enumerate() {
             let row: Vec<(u16, f32)> = w[fi * k..(fi + 1) * k]
                 .iter()
@@ -260,21 +343,31 @@ impl LinearModel {
                 weights.insert((*f).into(), row.into());
             }
         }
-        Self { labels, weights }
+        Self {
+            labels,
+            weights: ranked(weights),
+        }
     }
 
     /// Label probabilities for a text, in `labels` order.
     pub fn predict(&self, text: &str) -> Vec<f32> {
         let mut buf = String::with_capacity(text.len() + 8);
-        self.predict_features(&feature_slices(text, &mut buf))
+        let mut scores = vec![0f32; self.labels.len()];
+        for r in hits(text, &mut buf, &self.weights) {
+            add_row(&mut scores, &r.row);
+        }
+        softmax_in_place(&mut scores);
+        scores
     }
 
-    /// Label probabilities for features in [`features`] order.
+    /// Label probabilities for features in [`features`] order (the tests' reference for
+    /// [`LinearModel::predict`]).
+    #[cfg(test)]
     fn predict_features(&self, features: &[&str]) -> Vec<f32> {
         let mut scores = vec![0f32; self.labels.len()];
         for &f in features {
-            if let Some(row) = self.weights.get(f) {
-                add_row(&mut scores, row);
+            if let Some(r) = self.weights.get(f) {
+                add_row(&mut scores, &r.row);
             }
         }
         softmax_in_place(&mut scores);
@@ -300,7 +393,7 @@ impl LinearModel {
         let mut keys: Vec<&Box<str>> = self.weights.keys().collect();
         keys.sort();
         for k in keys {
-            let row = &self.weights[k];
+            let row = &self.weights[k].row;
             let cells: Vec<String> = row.iter().map(|(c, x)| format!("{c}:{x}")).collect();
             out.push_str(k);
             out.push('\t');
@@ -313,7 +406,7 @@ impl LinearModel {
     /// Reads [`LinearModel::to_tsv`] output; malformed lines are errors with their number.
     pub fn from_tsv(tsv: &str) -> Result<Self, String> {
         let mut labels = Vec::new();
-        let mut weights = FxHashMap::default();
+        let mut weights: FxHashMap<Box<str>, Box<[(u16, f32)]>> = FxHashMap::default();
         for (i, line) in tsv.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -343,7 +436,10 @@ impl LinearModel {
         if labels.is_empty() {
             return Err("model has no labels line".into());
         }
-        Ok(Self { labels, weights })
+        Ok(Self {
+            labels,
+            weights: ranked(weights),
+        })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -416,11 +512,13 @@ mod tests {
         let types = model("labels\ta|b\npolice\t0:0.5,1:-0.25\npolice arrested\t1:1.5\n");
         let subs = model("labels\tx|y|z\narrested\t2:0.75\npolice\t0:0.125,2:-1\n");
         let clf = EventClassifier::new(types.clone(), subs.clone());
+        let text = "The police arrested two police officers";
         let mut buf = String::new();
-        let feats = feature_slices("The police arrested two police officers", &mut buf);
-        let (tp, sp) = clf.predict_both(&feats);
+        let feats = feature_slices(text, &mut buf);
+        let (tp, sp) = clf.predict_text(text);
         assert_eq!(tp, types.predict_features(&feats));
         assert_eq!(sp, subs.predict_features(&feats));
+        assert_eq!(types.predict(text), types.predict_features(&feats));
     }
 }
 
@@ -508,8 +606,53 @@ pub struct EventClassifier {
     subs: LinearModel,
     /// Both heads' weights by feature: [`EventClassifier::scores`] runs on every sentence
     /// with an event, and one lookup per feature instead of one per head halves its hashing.
-    joint: FxHashMap<Box<str>, JointRow>,
+    joint: FxHashMap<Box<str>, Ranked<JointRow>>,
     semantic: Option<Semantic>,
+    /// Names this classifier's entries in the per-thread `PROBABILITIES` cache: a clone
+    /// scores as the original does and shares it; a classifier given a semantic layer gets
+    /// a new one.
+    id: u64,
+}
+
+/// Both heads' probabilities for one text, as one classifier scored it.
+type HeadProbabilities = Rc<(Vec<f32>, Vec<f32>)>;
+
+/// Texts whose probabilities a thread keeps: assembly asks about the same text several
+/// times (the report's opening for its type, then its sub-event type; a sentence's window
+/// once per event read in it), and scoring is most of the classifier's cost.
+const PROBABILITY_CACHE: usize = 8;
+
+thread_local! {
+    static PROBABILITIES: RefCell<Vec<(u64, Box<str>, HeadProbabilities)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// A number no other classifier in this process holds.
+fn fresh_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The cached probabilities of `text` by classifier `id`, if this thread scored it lately.
+fn remembered(id: u64, text: &str) -> Option<HeadProbabilities> {
+    PROBABILITIES.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(i, t, _)| *i == id && **t == *text)
+            .map(|(_, _, p)| p.clone())
+    })
+}
+
+/// Keeps `probs` as the probabilities of `text` by classifier `id`, forgetting the oldest
+/// entry when the cache is full.
+fn remember(id: u64, text: &str, probs: &HeadProbabilities) {
+    PROBABILITIES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= PROBABILITY_CACHE {
+            c.remove(0);
+        }
+        c.push((id, text.into(), probs.clone()));
+    });
 }
 
 /// One feature's weights in each head (empty where a head lacks the feature).
@@ -522,17 +665,19 @@ struct JointRow {
 impl EventClassifier {
     pub fn new(types: LinearModel, subs: LinearModel) -> Self {
         let mut joint: FxHashMap<Box<str>, JointRow> = FxHashMap::default();
-        for (f, row) in &types.weights {
-            joint.entry(f.clone()).or_default().types = row.clone();
+        for (f, r) in &types.weights {
+            joint.entry(f.clone()).or_default().types = r.row.clone();
         }
-        for (f, row) in &subs.weights {
-            joint.entry(f.clone()).or_default().subs = row.clone();
+        for (f, r) in &subs.weights {
+            joint.entry(f.clone()).or_default().subs = r.row.clone();
         }
+        let joint = ranked(joint);
         Self {
             types,
             subs,
             joint,
             semantic: None,
+            id: fresh_id(),
         }
     }
 
@@ -550,15 +695,25 @@ impl EventClassifier {
             }
         }
         self.semantic = Some(semantic);
+        self.id = fresh_id();
         Ok(self)
+    }
+
+    /// Both heads' probabilities for a text, from this thread's cache when it scored the
+    /// text lately.
+    fn probabilities(&self, text: &str) -> HeadProbabilities {
+        if let Some(p) = remembered(self.id, text) {
+            return p;
+        }
+        let p = Rc::new(self.score_heads(text));
+        remember(self.id, text, &p);
+        p
     }
 
     /// Both heads' probabilities for a text: the n-gram model's, mixed with the semantic
     /// layer's when there is one.
-    fn probabilities(&self, text: &str) -> (Vec<f32>, Vec<f32>) {
-        let mut buf = String::with_capacity(text.len() + 8);
-        let feats = feature_slices(text, &mut buf);
-        let (mut tp, mut sp) = self.predict_both(&feats);
+    fn score_heads(&self, text: &str) -> (Vec<f32>, Vec<f32>) {
+        let (mut tp, mut sp) = self.predict_text(text);
         if let Some(sem) = &self.semantic
             && let Some(e) = sem.embedding(text)
         {
@@ -568,33 +723,15 @@ impl EventClassifier {
         (tp, sp)
     }
 
-    /// The event-type head's probabilities alone (one head's features when there is no
-    /// semantic layer).
-    fn type_head(&self, text: &str) -> Vec<f32> {
-        match self.semantic {
-            None => self.types.predict(text),
-            Some(_) => self.probabilities(text).0,
-        }
-    }
-
-    /// The sub-event-type head's probabilities alone.
-    fn sub_head(&self, text: &str) -> Vec<f32> {
-        match self.semantic {
-            None => self.subs.predict(text),
-            Some(_) => self.probabilities(text).1,
-        }
-    }
-
-    /// Both heads' probabilities for features in [`features`] order: the same sums, in the
-    /// same order, as each head's [`LinearModel::predict_features`].
-    fn predict_both(&self, features: &[&str]) -> (Vec<f32>, Vec<f32>) {
+    /// Both heads' n-gram probabilities for a text: the same sums, in the same order, as
+    /// each head's [`LinearModel::predict`].
+    fn predict_text(&self, text: &str) -> (Vec<f32>, Vec<f32>) {
+        let mut buf = String::with_capacity(text.len() + 8);
         let mut tp = vec![0f32; self.types.labels.len()];
         let mut sp = vec![0f32; self.subs.labels.len()];
-        for &f in features {
-            if let Some(row) = self.joint.get(f) {
-                add_row(&mut tp, &row.types);
-                add_row(&mut sp, &row.subs);
-            }
+        for r in hits(text, &mut buf, &self.joint) {
+            add_row(&mut tp, &r.row.types);
+            add_row(&mut sp, &r.row.subs);
         }
         softmax_in_place(&mut tp);
         softmax_in_place(&mut sp);
@@ -604,12 +741,13 @@ impl EventClassifier {
     /// Log-scores of every sub-event type for a text, best first.
     pub fn scores(&self, text: &str) -> Vec<(sitrep_model::SubEventType, f32)> {
         // One feature extraction (and embedding) for both heads.
-        let (tp, sp) = self.probabilities(text);
+        let probs = self.probabilities(text);
+        let (tp, sp) = (&probs.0, &probs.1);
         let mut out: Vec<(sitrep_model::SubEventType, f32)> = self
             .subs
             .labels
             .iter()
-            .zip(sp)
+            .zip(sp.iter().copied())
             .filter_map(|(l, p)| {
                 let s = sitrep_model::SubEventType::parse(l)?;
                 let t = self.type_index(s.event_type()).map_or(0.0, |i| tp[i]);
@@ -626,7 +764,7 @@ impl EventClassifier {
         self.types
             .labels
             .iter()
-            .zip(self.type_head(text))
+            .zip(self.probabilities(text).0.iter().copied())
             .filter_map(|(l, p)| Some((sitrep_model::EventType::parse(l)?, p)))
             .collect()
     }
@@ -636,14 +774,15 @@ impl EventClassifier {
         self.subs
             .labels
             .iter()
-            .zip(self.sub_head(text))
+            .zip(self.probabilities(text).1.iter().copied())
             .filter_map(|(l, p)| Some((sitrep_model::SubEventType::parse(l)?, p)))
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
     /// The probability that the text reports an event of the given type.
     pub fn type_probability(&self, text: &str, t: sitrep_model::EventType) -> f32 {
-        self.type_index(t).map_or(0.0, |i| self.type_head(text)[i])
+        self.type_index(t)
+            .map_or(0.0, |i| self.probabilities(text).0[i])
     }
 
     /// Where the event-type head lists `t`.

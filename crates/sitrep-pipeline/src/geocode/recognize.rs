@@ -1,6 +1,10 @@
 //! Toponym recognition: longest gazetteer matches over capitalised token runs, then the rules
 //! that reject common words, people and organisation names.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 use sitrep_gazetteer::normalize::skeleton_into;
 use sitrep_gazetteer::{EntryKind, Gazetteer, Posting};
 use sitrep_model::Span;
@@ -11,6 +15,23 @@ use crate::tokens::{Token, TokenKind};
 
 /// Longest name, in tokens, tried from one start.
 const MAX_NAME_TOKENS: usize = 7;
+
+/// What a name's text reads as in the gazetteer: `None` when no key starts with its
+/// skeleton (a longer name cannot match either), else the postings of its skeleton (none
+/// when the skeleton is only the start of keys).
+type NameReading = Option<Rc<[Posting]>>;
+
+/// Names whose reading a thread keeps at most, and the longest kept: the same names recur
+/// from report to report, and normalising one and walking the gazetteer's automaton for it
+/// cost a fifth of recognition.
+const NAMES_KEPT: usize = 65_536;
+const NAME_KEPT_BYTES: usize = 64;
+
+thread_local! {
+    /// The readings of names this thread looked up, with the id of the gazetteer read.
+    static NAMES: RefCell<(u64, FxHashMap<Box<str>, NameReading>)> =
+        RefCell::new((u64::MAX, FxHashMap::default()));
+}
 /// Candidates kept per mention (postings come sorted by population).
 pub(crate) const MAX_CANDIDATES: usize = 80;
 
@@ -237,22 +258,48 @@ fn longest_match(
         let raw = Span::new(start_byte, end_tok.span.end).slice(view.text);
         let name = without_possessive(raw);
         let span = Span::new(start_byte, start_byte + name.len());
-        skeleton_into(name, folded, key);
-        if key.is_empty() || !gaz.has_prefix(key) {
+        let Some(postings) = read_name(gaz, name, folded, key) else {
             break;
-        }
-        if end_tok.is_word() && !view.is_connector(j) {
-            let postings = gaz.lookup_key(key);
-            if !postings.is_empty() {
-                best = Some((j, span, postings));
-            }
+        };
+        if end_tok.is_word() && !view.is_connector(j) && !postings.is_empty() {
+            best = Some((j, span, postings));
         }
         if name.len() < raw.len() {
             break; // a possessive ends the name
         }
         j += 1;
     }
-    best
+    best.map(|(j, span, postings)| (j, span, postings.to_vec()))
+}
+
+/// The gazetteer's reading of a name (see [`NameReading`]), from this thread's memo when
+/// the name was read before; `folded` and `key` are scratch buffers.
+fn read_name(gaz: &Gazetteer, name: &str, folded: &mut String, key: &mut String) -> NameReading {
+    if name.len() > NAME_KEPT_BYTES {
+        return look_up_name(gaz, name, folded, key);
+    }
+    NAMES.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.0 != gaz.id() || memo.1.len() >= NAMES_KEPT {
+            memo.1.clear();
+            memo.0 = gaz.id();
+        }
+        if let Some(reading) = memo.1.get(name) {
+            return reading.clone();
+        }
+        let reading = look_up_name(gaz, name, folded, key);
+        memo.1.insert(name.into(), reading.clone());
+        reading
+    })
+}
+
+/// [`read_name`] without the memo.
+fn look_up_name(gaz: &Gazetteer, name: &str, folded: &mut String, key: &mut String) -> NameReading {
+    skeleton_into(name, folded, key);
+    if key.is_empty() || !gaz.has_prefix(key) {
+        return None;
+    }
+    Some(gaz.lookup_key(key).into())
 }
 
 /// Applies the false-hit rules to a match; `None` drops it.
