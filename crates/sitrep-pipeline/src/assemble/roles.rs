@@ -254,34 +254,30 @@ mod tests {
                 false,
             ),
         ] {
-            let toks = tokenize(text, Span::new(0, text.len()));
-            let at = toks
-                .iter()
-                .position(|t| t.text(text) == verb)
-                .expect("verb");
-            let hit = TriggerHit {
-                frame: Frame::Take,
-                span: toks[at].span,
-                first: at,
-                last: at,
-            };
+            let (toks, hit) = hit_at(text, verb, Frame::Take);
             assert_eq!(takes_a_person(text, &toks, &hit), want, "{text}");
         }
     }
 
-    /// Actors at every occurrence of `names`, the trigger at the first `verb`.
-    fn read(text: &str, verb: &str, names: &[&str]) -> (Roles, Vec<String>) {
+    /// The sentence's tokens and a `frame` trigger at the first `verb`.
+    fn hit_at(text: &str, verb: &str, frame: Frame) -> (Vec<Token>, TriggerHit) {
         let toks = tokenize(text, Span::new(0, text.len()));
         let at = toks
             .iter()
             .position(|t| t.text(text) == verb)
             .expect("verb");
         let hit = TriggerHit {
-            frame: Frame::Clash,
+            frame,
             span: toks[at].span,
             first: at,
             last: at,
         };
+        (toks, hit)
+    }
+
+    /// Actors at every occurrence of `names`, the trigger at the first `verb`.
+    fn read(text: &str, verb: &str, names: &[&str]) -> (Roles, Vec<String>) {
+        let (toks, hit) = hit_at(text, verb, Frame::Clash);
         let actors: Vec<ActorMention> = toks
             .iter()
             .filter(|t| names.contains(&t.text(text)))

@@ -43,14 +43,7 @@ impl DenseModel {
                 v.len()
             ));
         }
-        let mut labels: Vec<String> = examples.iter().map(|(_, l, _)| l.to_string()).collect();
-        labels.sort();
-        labels.dedup();
-        let label_ix: HashMap<&str, usize> = labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.as_str(), i))
-            .collect();
+        let (labels, label_ix) = super::label_table(examples.iter().map(|(_, l, _)| *l));
         // Features 0..dim are the vector's dimensions, feature `dim` the bias.
         let all: Vec<usize> = (0..=dim).collect();
         let rows: Vec<fit::Row> = examples
@@ -58,7 +51,7 @@ impl DenseModel {
             .map(|(v, l, w)| fit::Row {
                 features: all.clone(),
                 values: v.iter().map(|&x| f64::from(x)).chain([1.0]).collect(),
-                label: label_ix[l],
+                label: label_ix[*l],
                 weight: f64::from(*w),
             })
             .collect();

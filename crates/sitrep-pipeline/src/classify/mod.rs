@@ -254,6 +254,19 @@ impl Default for TrainConfig {
     }
 }
 
+/// The distinct labels of some examples, sorted, and each one's index.
+fn label_table<'a>(labels: impl Iterator<Item = &'a str>) -> (Vec<String>, HashMap<String, usize>) {
+    let mut sorted: Vec<String> = labels.map(str::to_string).collect();
+    sorted.sort();
+    sorted.dedup();
+    let index = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.clone(), i))
+        .collect();
+    (sorted, index)
+}
+
 /// Adds one feature's weights to the label scores.
 fn add_row(scores: &mut [f32], row: &[(u16, f32)]) {
     for &(c, x) in row {
@@ -291,14 +304,7 @@ impl LinearModel {
     /// Trains on `(text, label, weight)` examples: an example of weight 3 moves the weights
     /// as three copies would, but counts once towards `min_count`.
     pub fn train_weighted(examples: &[(&str, &str, f32)], cfg: TrainConfig) -> Self {
-        let mut labels: Vec<String> = examples.iter().map(|(_, l, _)| l.to_string()).collect();
-        labels.sort();
-        labels.dedup();
-        let label_ix: HashMap<&str, usize> = labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.as_str(), i))
-            .collect();
+        let (labels, label_ix) = label_table(examples.iter().map(|(_, l, _)| *l));
         let feats: Vec<Vec<String>> = examples.iter().map(|(t, _, _)| features(t)).collect();
         let mut df: HashMap<&str, usize> = HashMap::new();
         for f in &feats {
@@ -323,7 +329,7 @@ impl LinearModel {
                     .filter_map(|x| fix.get(x.as_str()).copied())
                     .collect(),
                 values: Vec::new(),
-                label: label_ix[l],
+                label: label_ix[*l],
                 weight: f64::from(*weight),
             })
             .collect();

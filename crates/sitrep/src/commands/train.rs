@@ -68,13 +68,7 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Status> {
             .map(|(t, l, w)| (t.as_str(), l.as_str(), *w))
             .collect();
         let model = LinearModel::train_weighted(&examples, cfg);
-        let path = args.out_dir.join(format!("{name}.tsv.gz"));
-        write_gz(&path, &model.to_tsv())?;
-        eprintln!(
-            "sitrep: wrote {} ({} labels)",
-            path.display(),
-            model.labels.len()
-        );
+        write_model(&args.out_dir, name, &model.to_tsv(), model.labels.len())?;
     }
     if let Some(dir) = &cli.encoder_dir {
         train_semantic(dir, args, &types, &subs)?;
@@ -137,13 +131,7 @@ fn train_semantic(
         let model = DenseModel::train(&rows, DenseConfig::default())
             .map_err(anyhow::Error::msg)
             .with_context(|| format!("fitting {name}"))?;
-        let path = args.out_dir.join(format!("{name}.tsv.gz"));
-        write_gz(&path, &model.to_tsv())?;
-        eprintln!(
-            "sitrep: wrote {} ({} labels)",
-            path.display(),
-            model.labels.len()
-        );
+        write_model(&args.out_dir, name, &model.to_tsv(), model.labels.len())?;
     }
     Ok(())
 }
@@ -254,6 +242,14 @@ fn pack_examples(pack: &Path, holdout: Option<u8>) -> Result<Vec<Example>> {
         });
     }
     Ok(out)
+}
+
+/// Writes `NAME.tsv.gz` into `dir` and says so.
+fn write_model(dir: &Path, name: &str, tsv: &str, labels: usize) -> Result<()> {
+    let path = dir.join(format!("{name}.tsv.gz"));
+    write_gz(&path, tsv)?;
+    eprintln!("sitrep: wrote {} ({labels} labels)", path.display());
+    Ok(())
 }
 
 /// Gzip with a zero timestamp, so the same model gives the same bytes.
