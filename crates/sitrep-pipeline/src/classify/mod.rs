@@ -6,12 +6,11 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHashMap;
 
 mod dense;
 mod fit;
@@ -563,32 +562,12 @@ pub struct Semantic {
 /// and 0.65 within 0.2 points).
 pub const SEMANTIC_WEIGHT: f32 = 0.5;
 
-/// Embeddings kept per thread: a text is scored several times while its events are read.
-const EMBEDDING_CACHE: usize = 256;
-
-thread_local! {
-    static EMBEDDINGS: RefCell<FxHashMap<u64, Rc<[f32]>>> = RefCell::new(FxHashMap::default());
-}
-
 impl Semantic {
-    /// The text's embedding, from this thread's cache when it was seen lately; `None` when
-    /// the encoder fails on it (the n-gram model then scores it alone).
-    fn embedding(&self, text: &str) -> Option<Rc<[f32]>> {
-        let mut h = FxHasher::default();
-        text.hash(&mut h);
-        let key = h.finish();
-        if let Some(e) = EMBEDDINGS.with(|c| c.borrow().get(&key).cloned()) {
-            return Some(e);
-        }
-        let e: Rc<[f32]> = self.encoder.embed(&[text]).ok()?.pop()?.into();
-        EMBEDDINGS.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.len() >= EMBEDDING_CACHE {
-                c.clear();
-            }
-            c.insert(key, e.clone());
-        });
-        Some(e)
+    /// The text's embedding; `None` when the encoder fails on it (the n-gram model then
+    /// scores it alone). Texts scored again are served by the classifier's probability
+    /// memo, so vectors are not kept here.
+    fn embedding(&self, text: &str) -> Option<Vec<f32>> {
+        self.encoder.embed(&[text]).ok()?.pop()
     }
 }
 
