@@ -4,7 +4,11 @@
 //! (the whole bundled gazetteer, dictionaries and classifiers):
 //! - `gazetteer_load`: the compiled gazetteer bytes into a `Gazetteer`; asserts its entries;
 //! - `extract_examples`: the example reports (`examples/*.txt`), repeated to 100 documents,
-//!   through `Pipeline::extract` on one thread; asserts the number of events.
+//!   through `Pipeline::extract` on one thread; asserts the number of events;
+//! - `geoparse_lgl`: recognition and resolution (`Pipeline::toponyms`) over the texts of the
+//!   public LGL pack (`../shared/bench/geoparse-lgl`, read at run time, never copied into the
+//!   repo) on one thread; asserts the number of toponyms. Skipped, with a note, when the pack is
+//!   not beside the repo.
 //!
 //! `sitrep bench` measures the same on the packs' texts at 50 MB, against Aho-Corasick.
 
@@ -95,6 +99,56 @@ fn documents() -> &'static [Document] {
         assert!(!one.is_empty(), "no examples/*.txt");
         one.iter().cycle().take(DOCUMENTS).cloned().collect()
     })
+}
+
+/// Toponyms sitrep finds in the LGL texts (measured; update it when recognition changes on
+/// purpose, with the figures in `docs/RESULTS.md`).
+const LGL_TOPONYMS: usize = 5938;
+
+/// The LGL pack's documents, or `None` when `../shared/bench` is not beside the repo.
+fn lgl_documents() -> Option<&'static [Document]> {
+    static DOCS: OnceLock<Option<Vec<Document>>> = OnceLock::new();
+    DOCS.get_or_init(|| {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/bench/geoparse-lgl/docs.jsonl"
+        );
+        let bytes = std::fs::read(path).ok()?;
+        let read = ingest::read_document_bytes(path, path, &bytes, Format::Jsonl, None);
+        assert!(
+            read.skipped.is_empty(),
+            "LGL documents skipped: {:?}",
+            read.skipped
+        );
+        Some(read.documents)
+    })
+    .as_deref()
+}
+
+#[divan::bench]
+fn geoparse_lgl(bencher: divan::Bencher) {
+    let Some(docs) = lgl_documents() else {
+        eprintln!("geoparse_lgl skipped: ../shared/bench/geoparse-lgl is not beside the repo");
+        return;
+    };
+    let p = pipeline();
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let found: usize = docs.iter().map(|d| p.toponyms(d, false).len()).sum();
+    assert_eq!(
+        found,
+        LGL_TOPONYMS,
+        "toponyms from {} LGL texts",
+        docs.len()
+    );
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes))
+        .bench(|| {
+            let n: usize = docs
+                .iter()
+                .map(|d| p.toponyms(divan::black_box(d), false).len())
+                .sum();
+            assert_eq!(n, found, "toponym count changed between runs");
+        });
 }
 
 #[divan::bench]

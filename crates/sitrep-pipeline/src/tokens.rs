@@ -73,27 +73,64 @@ pub fn tokenize(text: &str, range: Span) -> Vec<Token> {
     let Some(part) = text.get(range.start..range.end) else {
         return Vec::new();
     };
-    let base = range.start;
-    let chars: Vec<(usize, char)> = part.char_indices().collect();
-    let end_of = |i: usize| chars.get(i).map_or(part.len(), |&(o, _)| o);
-    let mut out = Vec::with_capacity(part.len() / 5);
+    if part.is_ascii() {
+        // Most sentences: each byte is its own character at its own offset.
+        scan(&Ascii(part.as_bytes()), part.len(), range.start)
+    } else {
+        let chars: Vec<(usize, char)> = part.char_indices().collect();
+        scan(&chars.as_slice(), part.len(), range.start)
+    }
+}
+
+/// The characters of a text part with their byte offsets, read by index.
+trait Chars {
+    fn len(&self) -> usize;
+    fn get(&self, i: usize) -> Option<(usize, char)>;
+    fn char(&self, i: usize) -> Option<char> {
+        self.get(i).map(|(_, c)| c)
+    }
+}
+
+impl Chars for &[(usize, char)] {
+    fn len(&self) -> usize {
+        <[_]>::len(self)
+    }
+    fn get(&self, i: usize) -> Option<(usize, char)> {
+        <[_]>::get(self, i).copied()
+    }
+}
+
+/// An ASCII part: byte `i` is character `i`.
+struct Ascii<'a>(&'a [u8]);
+
+impl Chars for Ascii<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn get(&self, i: usize) -> Option<(usize, char)> {
+        self.0.get(i).map(|&b| (i, char::from(b)))
+    }
+}
+
+fn scan(chars: &impl Chars, part_len: usize, base: usize) -> Vec<Token> {
+    let end_of = |i: usize| chars.get(i).map_or(part_len, |(o, _)| o);
+    let mut out = Vec::with_capacity(part_len / 5);
     let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
+    while let Some((start, c)) = chars.get(i) {
         if c.is_whitespace() || c.is_control() || is_invisible(c) {
             i += 1;
             continue;
         }
         let (kind, next) = if c.is_alphabetic() {
-            (TokenKind::Word, scan_word(&chars, i))
+            (TokenKind::Word, scan_word(chars, i))
         } else if c.is_ascii_digit() {
-            (TokenKind::Number, scan_number(&chars, i))
+            (TokenKind::Number, scan_number(chars, i))
         } else if is_apostrophe(c)
-            && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphabetic())
-            && starts_name(&chars, i)
+            && chars.char(i + 1).is_some_and(char::is_alphabetic)
+            && starts_name(chars, i)
         {
             // 'Anah: a leading ayn written as an apostrophe belongs to the name.
-            (TokenKind::Word, scan_word(&chars, i + 1))
+            (TokenKind::Word, scan_word(chars, i + 1))
         } else {
             (TokenKind::Punct, i + 1)
         };
@@ -107,23 +144,25 @@ pub fn tokenize(text: &str, range: Span) -> Vec<Token> {
 }
 
 /// An apostrophe at the start of a word (after space or start), not a closing quote.
-fn starts_name(chars: &[(usize, char)], i: usize) -> bool {
-    i == 0 || chars[i - 1].1.is_whitespace() || matches!(chars[i - 1].1, '(' | '"' | '“')
+fn starts_name(chars: &impl Chars, i: usize) -> bool {
+    i == 0
+        || chars
+            .char(i - 1)
+            .is_some_and(|p| p.is_whitespace() || matches!(p, '(' | '"' | '“'))
 }
 
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
 }
 
-fn scan_word(chars: &[(usize, char)], mut i: usize) -> usize {
+fn scan_word(chars: &impl Chars, mut i: usize) -> usize {
     // Dotted initials: U.S., U.N., e.g.
     if let Some(end) = scan_initials(chars, i) {
         return end;
     }
-    while i < chars.len() {
-        let c = chars[i].1;
+    while let Some(c) = chars.char(i) {
         let joiner = (is_apostrophe(c) || is_hyphen(c))
-            && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
+            && chars.char(i + 1).is_some_and(char::is_alphanumeric);
         if c.is_alphanumeric() || is_invisible(c) || joiner {
             i += 1;
         } else {
@@ -133,15 +172,18 @@ fn scan_word(chars: &[(usize, char)], mut i: usize) -> usize {
     i
 }
 
-fn scan_initials(chars: &[(usize, char)], start: usize) -> Option<usize> {
+fn scan_initials(chars: &impl Chars, start: usize) -> Option<usize> {
     let mut i = start;
     let mut letters = 0;
-    while i + 1 < chars.len() && chars[i].1.is_alphabetic() && chars[i + 1].1 == '.' {
-        let after = chars.get(i + 2).map(|&(_, c)| c);
+    while i + 1 < chars.len()
+        && chars.char(i).is_some_and(char::is_alphabetic)
+        && chars.char(i + 1) == Some('.')
+    {
+        let after = chars.char(i + 2);
         letters += 1;
         i += 2;
         if !after.is_some_and(char::is_alphabetic)
-            || chars.get(i + 1).is_some_and(|&(_, c)| c.is_alphabetic())
+            || chars.char(i + 1).is_some_and(char::is_alphabetic)
         {
             break;
         }
@@ -149,11 +191,10 @@ fn scan_initials(chars: &[(usize, char)], start: usize) -> Option<usize> {
     (letters >= 2).then_some(i)
 }
 
-fn scan_number(chars: &[(usize, char)], mut i: usize) -> usize {
-    while i < chars.len() {
-        let c = chars[i].1;
+fn scan_number(chars: &impl Chars, mut i: usize) -> usize {
+    while let Some(c) = chars.char(i) {
         let separator =
-            matches!(c, ',' | '.') && chars.get(i + 1).is_some_and(|&(_, n)| n.is_ascii_digit());
+            matches!(c, ',' | '.') && chars.char(i + 1).is_some_and(|n| n.is_ascii_digit());
         if c.is_ascii_digit() || separator {
             i += 1;
         } else {
@@ -166,6 +207,18 @@ fn scan_number(chars: &[(usize, char)], mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The ASCII path reads a sentence exactly as the general one does.
+        #[test]
+        fn ascii_fast_path_matches_the_general_scan(s in "[ -~\t\n]{0,80}") {
+            let chars: Vec<(usize, char)> = s.char_indices().collect();
+            proptest::prop_assert_eq!(
+                scan(&Ascii(s.as_bytes()), s.len(), 7),
+                scan(&chars.as_slice(), s.len(), 7)
+            );
+        }
+    }
 
     fn words(text: &str) -> Vec<&str> {
         tokenize(text, Span::new(0, text.len()))

@@ -146,13 +146,28 @@ impl<'a> Geocoder<'a> {
                         .any(|c| self.gazetteer.entry(c.entry()).kind == EntryKind::Country)
             });
         }
-        resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out, prior);
+        let mut memo = resolve::ResolveMemo::default();
+        resolve::resolve(
+            self.gazetteer,
+            &self.config,
+            &doc.text,
+            &mut out,
+            prior,
+            &mut memo,
+        );
         // A one-word name whose best reading is a small place the rest of the story does not
         // support is more likely a person or a word ("Maliki", "Obama"): resolve again without it.
         let before = out.len();
         out.retain(|m| !self.unsupported(&doc.text, m));
         if out.len() < before {
-            resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut out, prior);
+            resolve::resolve(
+                self.gazetteer,
+                &self.config,
+                &doc.text,
+                &mut out,
+                prior,
+                &mut memo,
+            );
         }
         out
     }
@@ -258,7 +273,14 @@ impl<'a> Geocoder<'a> {
         let mut sorted: Vec<(usize, PlaceMention)> =
             order.into_iter().map(|i| (i, out[i].clone())).collect();
         let mut mentions: Vec<PlaceMention> = sorted.iter().map(|(_, m)| m.clone()).collect();
-        resolve::resolve(self.gazetteer, &self.config, &doc.text, &mut mentions, &[]);
+        resolve::resolve(
+            self.gazetteer,
+            &self.config,
+            &doc.text,
+            &mut mentions,
+            &[],
+            &mut resolve::ResolveMemo::default(),
+        );
         for ((i, m), resolved) in sorted.iter_mut().zip(mentions) {
             *m = resolved;
             let _ = i;

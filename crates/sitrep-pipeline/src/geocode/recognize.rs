@@ -123,22 +123,20 @@ struct SentenceView<'t> {
 impl<'t> SentenceView<'t> {
     fn new(text: &'t str, toks: &'t [Token], lex: &Lexicon) -> Self {
         let first_word = toks.iter().position(|t| t.kind == TokenKind::Word);
-        let long: Vec<&Token> = toks
-            .iter()
-            .filter(|t| t.is_word() && t.span.len() > 3)
-            .collect();
-        let caps = long.iter().filter(|t| t.is_capitalized(text)).count();
+        let long = || toks.iter().filter(|t| t.is_word() && t.span.len() > 3);
+        let (n_long, caps) = long().fold((0, 0), |(n, c), t| {
+            (n + 1, c + usize::from(t.is_capitalized(text)))
+        });
         // A headline in Title Case capitalises ordinary words ("Takes", "Control"); a sentence
-        // full of names does not.
-        let common: Vec<&&Token> = long
-            .iter()
-            .filter(|t| lex.is_common(t.text(text)))
-            .collect();
-        let common_caps = common.iter().filter(|t| t.is_capitalized(text)).count();
-        let title_case = long.len() >= 3
-            && caps * 10 >= long.len() * 7
-            && common_caps >= 1
-            && common_caps * 2 >= common.len();
+        // full of names does not. The word lists are read only for a mostly capitalised line.
+        let title_case = n_long >= 3 && caps * 10 >= n_long * 7 && {
+            let (common, common_caps) = long()
+                .filter(|t| lex.is_common(t.text(text)))
+                .fold((0, 0), |(n, c), t| {
+                    (n + 1, c + usize::from(t.is_capitalized(text)))
+                });
+            common_caps >= 1 && common_caps * 2 >= common
+        };
         Self {
             text,
             toks,

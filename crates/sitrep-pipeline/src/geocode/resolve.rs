@@ -16,11 +16,11 @@
 
 use rustc_hash::FxHashMap;
 
-use sitrep_gazetteer::normalize::{fold, fold_into};
-use sitrep_gazetteer::{Entry, EntryKind, Gazetteer, NONE};
+use sitrep_gazetteer::normalize::{fold_into, folds_to};
+use sitrep_gazetteer::{Entry, EntryKind, Gazetteer, NONE, Posting};
 
 use super::{MentionRole, PlaceMention, Resolution};
-use crate::geo::haversine_km;
+use crate::geo::EARTH_RADIUS_KM;
 
 /// Weights of the resolution score. `Default` holds the tuned values.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
@@ -137,11 +137,33 @@ fn contains(gaz: &Gazetteer, container_idx: u32, e: &Entry, e_idx: u32) -> bool 
 struct Votes {
     country: FxHashMap<u16, f64>,
     admin1: FxHashMap<u32, f64>,
-    /// Each mention's own contribution, removed when scoring that mention.
-    own_country: Vec<FxHashMap<u16, f64>>,
-    own_admin1: Vec<FxHashMap<u32, f64>>,
+    /// Each mention's own contribution (sorted by key), removed when scoring that mention.
+    own_country: Vec<Tally<u16>>,
+    own_admin1: Vec<Tally<u32>>,
     total: f64,
     own_total: Vec<f64>,
+}
+
+/// Votes per key, sorted by key. Built by [`tally`]: each key's votes are added in the order
+/// they were cast, as a map filled in that order would add them.
+type Tally<K> = Vec<(K, f64)>;
+
+/// Sums `votes` per key; a stable sort keeps each key's votes in their order.
+fn tally<K: Ord + Copy>(mut votes: Vec<(K, f64)>) -> Tally<K> {
+    votes.sort_by_key(|&(k, _)| k);
+    let mut out: Tally<K> = Vec::with_capacity(votes.len());
+    for (k, x) in votes {
+        match out.last_mut() {
+            Some((last, sum)) if *last == k => *sum += x,
+            _ => out.push((k, x)),
+        }
+    }
+    out
+}
+
+fn tally_get<K: Ord>(t: &Tally<K>, key: &K) -> f64 {
+    t.binary_search_by(|(k, _)| k.cmp(key))
+        .map_or(0.0, |i| t[i].1)
 }
 
 impl Votes {
@@ -175,19 +197,20 @@ impl Votes {
                 MentionRole::Demonym => 0.7,
                 MentionRole::Embedded => 0.4,
             } / size as f64;
-            let mut oc: FxHashMap<u16, f64> = FxHashMap::default();
-            let mut oa: FxHashMap<u32, f64> = FxHashMap::default();
+            let mut oc: Vec<(u16, f64)> = Vec::with_capacity(m.candidates.len());
+            let mut oa: Vec<(u32, f64)> = Vec::with_capacity(m.candidates.len());
             for (cand, &pr) in m.candidates.iter().zip(p) {
                 let e = gaz.entry(cand.entry());
-                *oc.entry(e.country).or_default() += weight * pr;
+                oc.push((e.country, weight * pr));
                 if e.admin1 != NONE {
-                    *oa.entry(e.admin1).or_default() += weight * pr;
+                    oa.push((e.admin1, weight * pr));
                 }
             }
-            for (&k, &x) in &oc {
+            let (oc, oa) = (tally(oc), tally(oa));
+            for &(k, x) in &oc {
                 *v.country.entry(k).or_default() += x;
             }
-            for (&k, &x) in &oa {
+            for &(k, x) in &oa {
                 *v.admin1.entry(k).or_default() += x;
             }
             let own = if m.candidates.is_empty() { 0.0 } else { weight };
@@ -198,21 +221,20 @@ impl Votes {
         }
         // Each member leaves out its whole group.
         for g in groups.iter().filter(|g| g.len() > 1) {
-            let mut oc: FxHashMap<u16, f64> = FxHashMap::default();
-            let mut oa: FxHashMap<u32, f64> = FxHashMap::default();
-            let mut own = 0.0;
+            let oc = tally(
+                g.iter()
+                    .flat_map(|&i| v.own_country[i].iter().copied())
+                    .collect(),
+            );
+            let oa = tally(
+                g.iter()
+                    .flat_map(|&i| v.own_admin1[i].iter().copied())
+                    .collect(),
+            );
+            let own: f64 = g.iter().map(|&i| v.own_total[i]).fold(0.0, |a, b| a + b);
             for &i in g {
-                for (&k, &x) in &v.own_country[i] {
-                    *oc.entry(k).or_default() += x;
-                }
-                for (&k, &x) in &v.own_admin1[i] {
-                    *oa.entry(k).or_default() += x;
-                }
-                own += v.own_total[i];
-            }
-            for &i in g {
-                v.own_country[i] = oc.clone();
-                v.own_admin1[i] = oa.clone();
+                v.own_country[i].clone_from(&oc);
+                v.own_admin1[i].clone_from(&oa);
                 v.own_total[i] = own;
             }
         }
@@ -226,7 +248,7 @@ impl Votes {
             return 0.0;
         }
         let votes = self.country.get(&country).copied().unwrap_or(0.0)
-            - self.own_country[m].get(&country).copied().unwrap_or(0.0);
+            - tally_get(&self.own_country[m], &country);
         (votes / rest).clamp(0.0, 1.0)
     }
 
@@ -236,7 +258,7 @@ impl Votes {
             return 0.0;
         }
         let votes = self.admin1.get(&admin1).copied().unwrap_or(0.0)
-            - self.own_admin1[m].get(&admin1).copied().unwrap_or(0.0);
+            - tally_get(&self.own_admin1[m], &admin1);
         (votes / rest).clamp(0.0, 1.0)
     }
 }
@@ -354,36 +376,40 @@ fn pattern_bonus(gaz: &Gazetteer, text: &str, mentions: &[PlaceMention]) -> Vec<
 ///
 /// `prior`: country votes from outside the place names (actors tied to one country), added to
 /// the votes of the mentions.
+///
+/// `memo` carries what one document's resolutions share (resolving again after dropping
+/// mentions asks the same questions); use a fresh one per document and weights.
 pub(crate) fn resolve(
     gaz: &Gazetteer,
     cfg: &ResolveConfig,
     text: &str,
     mentions: &mut [PlaceMention],
     country_prior: &[(u16, f64)],
+    memo: &mut ResolveMemo,
 ) {
     let mut name = String::new();
-    // A name repeated in the story has one row of priors: they depend only on its folded
-    // text, level hint and candidates.
-    let mut rows_by_name: FxHashMap<(String, Option<u8>), usize> = FxHashMap::default();
+    let mut surface = String::new();
     let mut priors: Vec<Vec<f64>> = Vec::with_capacity(mentions.len());
-    for (mi, m) in mentions.iter().enumerate() {
-        let folded = fold(m.span.slice(text));
-        let surface = folded.strip_prefix("the ").unwrap_or(&folded);
-        let key = (surface.to_string(), m.level_hint);
-        if let Some(&j) = rows_by_name.get(&key)
-            && mentions[j].candidates == m.candidates
+    for m in mentions.iter() {
+        fold_into(m.span.slice(text), &mut surface);
+        if let Some(rest) = surface.strip_prefix("the ") {
+            surface = rest.to_string();
+        }
+        let key = (surface, m.level_hint);
+        if let Some((candidates, row)) = memo.priors.get(&key)
+            && *candidates == m.candidates
         {
-            let row = priors[j].clone();
-            priors.push(row);
+            priors.push(row.clone());
+            surface = key.0;
             continue;
         }
-        let row = m
+        let surface_ref = key.0.as_str();
+        let row: Vec<f64> = m
             .candidates
             .iter()
             .map(|p| {
                 let e = gaz.entry(p.entry());
-                fold_into(&e.name, &mut name);
-                let exact = name == surface;
+                let exact = folds_to(&e.name, surface_ref, &mut name);
                 let alone = e.kind == EntryKind::Admin1
                     && exact
                     && !m.candidates.iter().any(|q| {
@@ -394,8 +420,9 @@ pub(crate) fn resolve(
                     + if alone { cfg.w_admin1_alone } else { 0.0 }
             })
             .collect();
-        priors.push(row);
-        rows_by_name.insert(key, mi);
+        priors.push(row.clone());
+        surface = key.0.clone();
+        memo.priors.insert(key, (m.candidates.clone(), row));
     }
     let probs: Vec<Vec<f64>> = priors.iter().map(|p| softmax(p)).collect();
     let groups = name_groups(mentions);
@@ -433,9 +460,9 @@ pub(crate) fn resolve(
         scores.push(row);
     }
     let mut choice = decide(&scores, &groups);
-    let mut memo = ClosenessMemo::default();
+    let mut closeness = Closeness::new(gaz, cfg, mentions, &mut memo.points);
     for _ in 0..2 {
-        let spatial = coherence(gaz, cfg, mentions, &choice, &mut memo);
+        let spatial = coherence(gaz, mentions, &choice, &mut closeness);
         let refined: Vec<Vec<f64>> = scores
             .iter()
             .zip(&spatial)
@@ -448,7 +475,7 @@ pub(crate) fn resolve(
             .collect();
         choice = decide(&refined, &groups);
     }
-    let spatial = coherence(gaz, cfg, mentions, &choice, &mut memo);
+    let spatial = coherence(gaz, mentions, &choice, &mut closeness);
     for (mi, m) in mentions.iter_mut().enumerate() {
         let Some(ci) = choice.picks[mi] else { continue };
         let e = gaz.entry(m.candidates[ci].entry());
@@ -516,37 +543,41 @@ const COHERENCE_WINDOW: usize = 128;
 
 /// For each candidate, how close it lies to the places chosen for the other mentions.
 ///
-/// The same pairs of places recur across mentions of one name and across the rounds of
-/// [`resolve`], so closeness is memoised per pair of entries, and mentions of one name that see
-/// the same anchors share one row (same additions in the same order: the result is exact).
+/// Mentions of one name that see the same anchors share one row (same additions in the same
+/// order: the result is exact), and a pair of points is measured once per resolution
+/// ([`Closeness`]).
 fn coherence(
     gaz: &Gazetteer,
-    cfg: &ResolveConfig,
     mentions: &[PlaceMention],
     choice: &Choice,
-    memo: &mut ClosenessMemo,
+    closeness: &mut Closeness,
 ) -> Vec<Vec<f64>> {
     // Anchors: chosen points of places and districts (areas are too large to be points).
-    let anchors: Vec<(usize, u32, f64)> = mentions
+    let anchors: Vec<Anchor> = mentions
         .iter()
         .enumerate()
         .filter_map(|(mi, m)| {
             let ci = choice.picks[mi]?;
             let entry = m.candidates[ci].entry();
-            matches!(gaz.entry(entry).kind, EntryKind::Place | EntryKind::Admin2)
-                .then(|| (mi, entry, choice.confidence[mi]))
+            let e = gaz.entry(entry);
+            matches!(e.kind, EntryKind::Place | EntryKind::Admin2).then(|| Anchor {
+                mention: mi,
+                entry,
+                weight: choice.confidence[mi],
+                point: closeness.anchor(mi, ci),
+            })
         })
         .collect();
     let own_key = |mi: usize| mentions[mi].candidates.first().map(|p| p.entry());
     // (own key, anchor window) → the mention whose row was computed for it.
     let mut shared: FxHashMap<(Option<u32>, usize, usize), usize> = FxHashMap::default();
     let mut rows: Vec<Vec<f64>> = Vec::with_capacity(mentions.len());
-    let mut near: Vec<(u32, f64)> = Vec::new();
+    let mut near: Vec<&Anchor> = Vec::new();
     for (mi, m) in mentions.iter().enumerate() {
         let key = own_key(mi);
         // Anchors are in mention order.
-        let lo = anchors.partition_point(|a| a.0 + COHERENCE_WINDOW < mi);
-        let hi = anchors.partition_point(|a| a.0 <= mi + COHERENCE_WINDOW);
+        let lo = anchors.partition_point(|a| a.mention + COHERENCE_WINDOW < mi);
+        let hi = anchors.partition_point(|a| a.mention <= mi + COHERENCE_WINDOW);
         // Skipped anchors are this mention and those of its name, so every mention of the
         // name with the same window sees the same anchors.
         if let Some(&j) = shared.get(&(key, lo, hi))
@@ -560,35 +591,36 @@ fn coherence(
         near.extend(
             anchors[lo..hi]
                 .iter()
-                .filter(|&&(ai, _, _)| ai != mi && own_key(ai) != key)
-                .map(|&(_, entry, w)| (entry, w)),
+                .filter(|a| a.mention != mi && own_key(a.mention) != key),
         );
+        let den: f64 = near.iter().map(|a| a.weight).sum();
         let row = m
             .candidates
             .iter()
-            .map(|p| {
-                let e = gaz.entry(p.entry());
-                let (mut num, mut den) = (0.0, 0.0);
-                for &(entry, w) in &near {
-                    let a = gaz.entry(entry);
-                    // Points are scored by distance; areas by whether the other places lie in them.
-                    let closeness = match e.kind {
-                        EntryKind::Place | EntryKind::Admin2 => memo.get(p.entry(), entry, || {
-                            let d = haversine_km(
-                                f64::from(e.lat),
-                                f64::from(e.lon),
-                                f64::from(a.lat),
-                                f64::from(a.lon),
-                            );
-                            (-d / cfg.space_scale_km).exp()
-                        }),
-                        EntryKind::Admin1 => f64::from(u8::from(a.admin1 == p.entry())),
-                        EntryKind::Country => f64::from(u8::from(a.country == e.country)),
-                        EntryKind::Region => 0.0,
-                    };
-                    num += w * closeness;
-                    den += w;
+            .enumerate()
+            .map(|(ci, p)| {
+                if near.is_empty() {
+                    return 0.0;
                 }
+                let e = gaz.entry(p.entry());
+                // Points are scored by distance; areas by whether the other places lie in them.
+                let num: f64 = match e.kind {
+                    EntryKind::Place | EntryKind::Admin2 => near
+                        .iter()
+                        .map(|a| a.weight * a.point.map_or(0.0, |pt| closeness.get(mi, ci, pt)))
+                        .sum(),
+                    EntryKind::Admin1 => near
+                        .iter()
+                        .filter(|a| gaz.entry(a.entry).admin1 == p.entry())
+                        .map(|a| a.weight)
+                        .sum(),
+                    EntryKind::Country => near
+                        .iter()
+                        .filter(|a| gaz.entry(a.entry).country == e.country)
+                        .map(|a| a.weight)
+                        .sum(),
+                    EntryKind::Region => 0.0,
+                };
                 if den > 0.0 { num / den } else { 0.0 }
             })
             .collect();
@@ -598,22 +630,152 @@ fn coherence(
     rows
 }
 
-/// Closeness of point pairs already computed for one document (bounded, so a hostile
-/// document with 10^5 mentions computes the rest afresh instead of growing the table).
+/// A chosen place other mentions are scored against.
+struct Anchor {
+    mention: usize,
+    entry: u32,
+    weight: f64,
+    point: Option<AnchorPoint>,
+}
+
+/// An anchor's point in [`Closeness`]: its slot, and its column of cached values.
+#[derive(Clone, Copy)]
+struct AnchorPoint {
+    slot: u32,
+    column: Option<usize>,
+}
+
+/// What the resolutions of one document share: the prior rows of its names and the
+/// closeness of pairs of points.
 #[derive(Default)]
-struct ClosenessMemo(FxHashMap<(u32, u32), f64>);
+pub(crate) struct ResolveMemo {
+    priors: PriorRows,
+    points: Points,
+}
 
-impl ClosenessMemo {
-    const MAX_PAIRS: usize = 1 << 18;
+/// (folded surface, level hint) → the candidates a row of priors was computed for, and the row.
+type PriorRows = FxHashMap<(String, Option<u8>), (Vec<Posting>, Vec<f64>)>;
 
-    fn get(&mut self, candidate: u32, anchor: u32, compute: impl FnOnce() -> f64) -> f64 {
-        if let Some(&c) = self.0.get(&(candidate, anchor)) {
-            return c;
+/// Closeness, `exp(-distance / space_scale_km)`, of candidate points to anchor points: the
+/// rounds of [`resolve`], the mentions of one name and a second resolution ask for the same
+/// pairs again. Each point-like candidate entry has a slot and its unit vector (so a pair costs
+/// one `asin`, not the haversine formula's four trigonometric calls); each slot that has been
+/// an anchor has a column of cached values. Bounded: past [`Points::MAX_CACHED`] values, new
+/// anchors are measured afresh each time, so a hostile document stays linear in memory.
+#[derive(Default)]
+struct Points {
+    slot_of: FxHashMap<u32, u32>,
+    points: Vec<[f64; 3]>,
+    /// Anchor slot → start of its column in `cache` (a column has one value per slot).
+    columns: FxHashMap<u32, usize>,
+    /// NaN: not measured yet.
+    cache: Vec<f64>,
+}
+
+impl Points {
+    const MAX_CACHED: usize = 1 << 20;
+}
+
+/// [`Points`] as one resolution reads them: the slot of each mention's candidates.
+struct Closeness<'m> {
+    scale_km: f64,
+    /// Per mention, per candidate: its slot (`None` for areas).
+    slots: Vec<Vec<Option<u32>>>,
+    memo: &'m mut Points,
+}
+
+impl<'m> Closeness<'m> {
+    fn new(
+        gaz: &Gazetteer,
+        cfg: &ResolveConfig,
+        mentions: &[PlaceMention],
+        memo: &'m mut Points,
+    ) -> Self {
+        let known = memo.points.len();
+        let slots = mentions
+            .iter()
+            .map(|m| {
+                m.candidates
+                    .iter()
+                    .map(|p| {
+                        let e = gaz.entry(p.entry());
+                        if !matches!(e.kind, EntryKind::Place | EntryKind::Admin2) {
+                            return None;
+                        }
+                        Some(*memo.slot_of.entry(p.entry()).or_insert_with(|| {
+                            memo.points.push(unit_vector(e));
+                            (memo.points.len() - 1) as u32
+                        }))
+                    })
+                    .collect()
+            })
+            .collect();
+        // Columns have one value per slot: new slots start them afresh.
+        if memo.points.len() != known {
+            memo.columns.clear();
+            memo.cache.clear();
         }
-        let c = compute();
-        if self.0.len() < Self::MAX_PAIRS {
-            self.0.insert((candidate, anchor), c);
+        Self {
+            scale_km: cfg.space_scale_km,
+            slots,
+            memo,
         }
-        c
     }
+
+    /// Candidate `ci` of mention `mi` as an anchor (`None` for an area), with its column
+    /// opened on first use while the cache has room.
+    fn anchor(&mut self, mi: usize, ci: usize) -> Option<AnchorPoint> {
+        let slot = self.slots[mi][ci]?;
+        let memo = &mut *self.memo;
+        let n = memo.points.len();
+        let column = match memo.columns.get(&slot) {
+            Some(&start) => Some(start),
+            None if memo.cache.len() + n <= Points::MAX_CACHED => {
+                let start = memo.cache.len();
+                memo.cache.resize(start + n, f64::NAN);
+                memo.columns.insert(slot, start);
+                Some(start)
+            }
+            None => None,
+        };
+        Some(AnchorPoint { slot, column })
+    }
+
+    /// Closeness of candidate `ci` of mention `mi` to `anchor`; 0 for an area.
+    fn get(&mut self, mi: usize, ci: usize, anchor: AnchorPoint) -> f64 {
+        let Some(slot) = self.slots[mi][ci] else {
+            return 0.0;
+        };
+        let scale_km = self.scale_km;
+        let memo = &mut *self.memo;
+        let measure = |points: &[[f64; 3]]| {
+            let d = chord_km(points[slot as usize], points[anchor.slot as usize]);
+            (-d / scale_km).exp()
+        };
+        match anchor.column {
+            Some(start) => {
+                let cell = &mut memo.cache[start + slot as usize];
+                if cell.is_nan() {
+                    *cell = measure(&memo.points);
+                }
+                *cell
+            }
+            None => measure(&memo.points),
+        }
+    }
+}
+
+/// An entry's point on the unit sphere.
+fn unit_vector(e: &Entry) -> [f64; 3] {
+    let (lat, lon) = (f64::from(e.lat).to_radians(), f64::from(e.lon).to_radians());
+    let (sin_lat, cos_lat) = lat.sin_cos();
+    let (sin_lon, cos_lon) = lon.sin_cos();
+    [cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]
+}
+
+/// Great-circle distance between two unit vectors: the same as the haversine formula (the
+/// haversine of the angle is a quarter of the squared chord).
+fn chord_km(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let chord2 = (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2);
+    2.0 * EARTH_RADIUS_KM * (chord2 / 4.0).sqrt().min(1.0).asin()
 }
