@@ -71,7 +71,19 @@ pub fn split(text: &str, range: Span) -> Vec<Span> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while let Some(c) = part[i..].chars().next() {
+    loop {
+        // Only a line break or a terminal mark can end a sentence: skip to the next byte that
+        // starts one ('…' starts with 0xE2; all are character boundaries).
+        let Some(skip) = part.as_bytes()[i..]
+            .iter()
+            .position(|&b| matches!(b, b'\n' | b'.' | b'!' | b'?' | 0xE2))
+        else {
+            break;
+        };
+        i += skip;
+        let Some(c) = part[i..].chars().next() else {
+            break;
+        };
         if c == '\n' {
             if line_break_ends_sentence(part, i) {
                 push_trimmed(part, range.start, start, i, &mut out);

@@ -210,9 +210,13 @@ impl<'a> Geocoder<'a> {
                     let mut c = w.chars();
                     c.next().is_some_and(char::is_uppercase) && c.any(char::is_lowercase)
                 };
+                // The cheap test first: most word pairs end in a lowercase word.
+                if !capitalised(b) {
+                    continue;
+                }
                 let person_before = (gap == " " && capitalised(a) && self.lexicon.is_first_name(a))
                     || self.lexicon.is_title(a);
-                if person_before && capitalised(b) {
+                if person_before {
                     out.insert(b);
                 }
             }

@@ -233,7 +233,7 @@ fn longest_match(
     start: usize,
     folded: &mut String,
     key: &mut String,
-) -> Option<(usize, Span, Vec<Posting>)> {
+) -> Option<(usize, Span, Rc<[Posting]>)> {
     let mut best = None;
     let mut j = start;
     while j < view.toks.len() && j < start + MAX_NAME_TOKENS {
@@ -267,7 +267,7 @@ fn longest_match(
         }
         j += 1;
     }
-    best.map(|(j, span, postings)| (j, span, postings.to_vec()))
+    best
 }
 
 /// The gazetteer's reading of a name (see [`NameReading`]), from this thread's memo when
@@ -309,7 +309,7 @@ fn classify(
     first: usize,
     last: usize,
     span: Span,
-    mut postings: Vec<Posting>,
+    postings: Rc<[Posting]>,
     sentence: usize,
 ) -> Option<PlaceMention> {
     let surface = span.slice(view.text);
@@ -356,10 +356,11 @@ fn classify(
         return None;
     }
     let mut role = MentionRole::Place;
-    if postings.iter().any(|p| p.is_demonym()) {
-        // "Syrian", "Iraqis": an adjective or a people, context for resolution only.
+    // "Syrian", "Iraqis": an adjective or a people, context for resolution only; its
+    // candidates are its demonym readings.
+    let demonym = postings.iter().any(|p| p.is_demonym());
+    if demonym {
         role = MentionRole::Demonym;
-        postings.retain(|p| p.is_demonym());
     }
     // People: "President Jordan", "Mr. Paris", "Michael Jordan".
     let title_before = prev_word.is_some_and(|w| lex.is_title(w))
@@ -415,14 +416,19 @@ fn classify(
     if level_hint.is_none() && first >= 2 && view.word(first - 1).eq_ignore_ascii_case("of") {
         level_hint = lex.place_head(view.word(first - 2)).filter(|&l| l > 0);
     }
-    postings.truncate(MAX_CANDIDATES);
+    let candidates = postings
+        .iter()
+        .filter(|p| !demonym || p.is_demonym())
+        .take(MAX_CANDIDATES)
+        .copied()
+        .collect();
     Some(PlaceMention {
         span,
         full_span: full,
         sentence,
         role,
         level_hint,
-        candidates: postings,
+        candidates,
         resolved: None,
         weak: common,
         fallback: false,

@@ -433,6 +433,15 @@ pub(crate) fn resolve(
     }
     let patterns = pattern_bonus(gaz, text, mentions);
     let cover = Coverage::collect(gaz, mentions);
+    // The bundled weights give the country coverage no weight: skip its lookups then (adding
+    // the zero it would give changes nothing).
+    let cover_country = |mi: usize, country: u16| {
+        if cfg.w_cover_country == 0.0 {
+            0.0
+        } else {
+            cfg.w_cover_country * cover.country(mi, country)
+        }
+    };
     let mut scores: Vec<Vec<f64>> = Vec::with_capacity(mentions.len());
     for (mi, m) in mentions.iter().enumerate() {
         let row = m
@@ -454,28 +463,25 @@ pub(crate) fn resolve(
                     + cfg.w_admin1 * admin1
                     + cfg.w_pattern * patterns[mi][ci]
                     + cfg.w_cover_admin1 * cover.admin1(mi, e.admin1)
-                    + cfg.w_cover_country * cover.country(mi, e.country)
+                    + cover_country(mi, e.country)
             })
             .collect();
         scores.push(row);
     }
     let mut choice = decide(&scores, &groups);
     let mut closeness = Closeness::new(gaz, cfg, mentions, &mut memo.points);
+    let mut refined = scores.clone();
     for _ in 0..2 {
-        let spatial = coherence(gaz, mentions, &choice, &mut closeness);
-        let refined: Vec<Vec<f64>> = scores
-            .iter()
-            .zip(&spatial)
-            .map(|(row, sp)| {
-                row.iter()
-                    .zip(sp)
-                    .map(|(s, c)| s + cfg.w_space * c)
-                    .collect()
-            })
-            .collect();
+        let spatial = coherence(gaz, mentions, &choice, &mut closeness, Rows::Whole);
+        for ((out, row), sp) in refined.iter_mut().zip(&scores).zip(&spatial) {
+            for ((x, s), c) in out.iter_mut().zip(row).zip(sp) {
+                *x = s + cfg.w_space * c;
+            }
+        }
         choice = decide(&refined, &groups);
     }
-    let spatial = coherence(gaz, mentions, &choice, &mut closeness);
+    // Only the chosen reading's closeness is read from here on.
+    let spatial = coherence(gaz, mentions, &choice, &mut closeness, Rows::Picked);
     for (mi, m) in mentions.iter_mut().enumerate() {
         let Some(ci) = choice.picks[mi] else { continue };
         let e = gaz.entry(m.candidates[ci].entry());
@@ -516,24 +522,32 @@ struct Choice {
 fn decide(scores: &[Vec<f64>], groups: &[Vec<usize>]) -> Choice {
     let mut picks = vec![None; scores.len()];
     let mut confidence = vec![0.0; scores.len()];
+    let mut summed: Vec<f64> = Vec::new();
     for g in groups {
         let n = scores[g[0]].len();
-        let summed: Vec<f64> = (0..n)
-            .map(|ci| {
-                g.iter()
-                    .map(|&mi| scores[mi].get(ci).copied().unwrap_or(0.0))
-                    .sum::<f64>()
-                    / g.len() as f64
-            })
-            .collect();
-        let probs = softmax(&summed);
+        summed.clear();
+        summed.extend((0..n).map(|ci| {
+            g.iter()
+                .map(|&mi| scores[mi].get(ci).copied().unwrap_or(0.0))
+                .sum::<f64>()
+                / g.len() as f64
+        }));
         let best = (0..n).max_by(|&a, &b| summed[a].total_cmp(&summed[b]));
+        let conf = best.map_or(0.0, |b| softmax_at(&summed, b));
         for &mi in g {
             picks[mi] = best;
-            confidence[mi] = best.map_or(0.0, |b| probs[b]);
+            confidence[mi] = conf;
         }
     }
     Choice { picks, confidence }
+}
+
+/// `softmax(scores)[i]`, computed as [`softmax`] does, without the other entries.
+fn softmax_at(scores: &[f64], i: usize) -> f64 {
+    let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let sum: f64 = scores.iter().map(|s| (s - max).exp()).sum();
+    let e = (scores[i] - max).exp();
+    if sum > 0.0 { e / sum } else { 0.0 }
 }
 
 /// Coherence looks at the anchors at most this many mentions away on either side. News
@@ -551,6 +565,7 @@ fn coherence(
     mentions: &[PlaceMention],
     choice: &Choice,
     closeness: &mut Closeness,
+    rows_wanted: Rows,
 ) -> Vec<Vec<f64>> {
     // Anchors: chosen points of places and districts (areas are too large to be points).
     let anchors: Vec<Anchor> = mentions
@@ -570,17 +585,22 @@ fn coherence(
         .collect();
     let own_key = |mi: usize| mentions[mi].candidates.first().map(|p| p.entry());
     // (own key, anchor window) → the mention whose row was computed for it.
-    let mut shared: FxHashMap<(Option<u32>, usize, usize), usize> = FxHashMap::default();
+    let mut shared: FxHashMap<(Option<u32>, usize, usize, Option<usize>), usize> =
+        FxHashMap::default();
     let mut rows: Vec<Vec<f64>> = Vec::with_capacity(mentions.len());
     let mut near: Vec<&Anchor> = Vec::new();
     for (mi, m) in mentions.iter().enumerate() {
         let key = own_key(mi);
+        let wanted = match rows_wanted {
+            Rows::Whole => None,
+            Rows::Picked => choice.picks[mi],
+        };
         // Anchors are in mention order.
         let lo = anchors.partition_point(|a| a.mention + COHERENCE_WINDOW < mi);
         let hi = anchors.partition_point(|a| a.mention <= mi + COHERENCE_WINDOW);
         // Skipped anchors are this mention and those of its name, so every mention of the
         // name with the same window sees the same anchors.
-        if let Some(&j) = shared.get(&(key, lo, hi))
+        if let Some(&j) = shared.get(&(key, lo, hi, wanted))
             && mentions[j].candidates == m.candidates
         {
             let row = rows[j].clone();
@@ -599,16 +619,19 @@ fn coherence(
             .iter()
             .enumerate()
             .map(|(ci, p)| {
-                if near.is_empty() {
+                if near.is_empty() || (rows_wanted == Rows::Picked && wanted != Some(ci)) {
                     return 0.0;
                 }
                 let e = gaz.entry(p.entry());
                 // Points are scored by distance; areas by whether the other places lie in them.
                 let num: f64 = match e.kind {
-                    EntryKind::Place | EntryKind::Admin2 => near
-                        .iter()
-                        .map(|a| a.weight * a.point.map_or(0.0, |pt| closeness.get(mi, ci, pt)))
-                        .sum(),
+                    EntryKind::Place | EntryKind::Admin2 => match closeness.slots[mi][ci] {
+                        Some(slot) => near
+                            .iter()
+                            .map(|a| a.weight * a.point.map_or(0.0, |pt| closeness.get(slot, pt)))
+                            .sum(),
+                        None => 0.0,
+                    },
                     EntryKind::Admin1 => near
                         .iter()
                         .filter(|a| gaz.entry(a.entry).admin1 == p.entry())
@@ -624,10 +647,17 @@ fn coherence(
                 if den > 0.0 { num / den } else { 0.0 }
             })
             .collect();
-        shared.insert((key, lo, hi), mi);
+        shared.insert((key, lo, hi, wanted), mi);
         rows.push(row);
     }
     rows
+}
+
+/// Which candidates of each mention [`coherence`] scores (the others get 0).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    Whole,
+    Picked,
 }
 
 /// A chosen place other mentions are scored against.
@@ -741,11 +771,8 @@ impl<'m> Closeness<'m> {
         Some(AnchorPoint { slot, column })
     }
 
-    /// Closeness of candidate `ci` of mention `mi` to `anchor`; 0 for an area.
-    fn get(&mut self, mi: usize, ci: usize, anchor: AnchorPoint) -> f64 {
-        let Some(slot) = self.slots[mi][ci] else {
-            return 0.0;
-        };
+    /// Closeness of the point in `slot` to `anchor`.
+    fn get(&mut self, slot: u32, anchor: AnchorPoint) -> f64 {
         let scale_km = self.scale_km;
         let memo = &mut *self.memo;
         let measure = |points: &[[f64; 3]]| {
