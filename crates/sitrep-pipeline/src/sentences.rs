@@ -71,15 +71,12 @@ pub fn split(text: &str, range: Span) -> Vec<Span> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    loop {
-        // Only a line break or a terminal mark can end a sentence: skip to the next byte that
-        // starts one ('…' starts with 0xE2; all are character boundaries).
-        let Some(skip) = part.as_bytes()[i..]
-            .iter()
-            .position(|&b| matches!(b, b'\n' | b'.' | b'!' | b'?' | 0xE2))
-        else {
-            break;
-        };
+    // Only a line break or a terminal mark can end a sentence: skip to the next byte that
+    // starts one ('…' starts with 0xE2; all are character boundaries).
+    while let Some(skip) = part.as_bytes()[i..]
+        .iter()
+        .position(|&b| matches!(b, b'\n' | b'.' | b'!' | b'?' | 0xE2))
+    {
         i += skip;
         let Some(c) = part[i..].chars().next() else {
             break;
