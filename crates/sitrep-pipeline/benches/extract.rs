@@ -20,6 +20,10 @@ use sitrep_model::Document;
 use sitrep_pipeline::ingest::{self, Format};
 use sitrep_pipeline::{Pipeline, bundled};
 
+/// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -25,12 +25,24 @@ impl Token {
 
     /// Starts with an uppercase letter.
     pub fn is_capitalized(&self, text: &str) -> bool {
-        self.kind == TokenKind::Word
-            && self
+        if self.kind != TokenKind::Word {
+            return false;
+        }
+        // Most words start with an ASCII letter: read the byte, not the character.
+        match text.as_bytes().get(self.span.start) {
+            Some(b)
+                if b.is_ascii()
+                    && self.span.start < self.span.end
+                    && text.is_char_boundary(self.span.end) =>
+            {
+                b.is_ascii_uppercase()
+            }
+            _ => self
                 .text(text)
                 .chars()
                 .next()
-                .is_some_and(char::is_uppercase)
+                .is_some_and(char::is_uppercase),
+        }
     }
 
     pub fn is_word(&self) -> bool {

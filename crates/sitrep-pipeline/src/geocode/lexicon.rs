@@ -15,6 +15,8 @@ pub struct Lexicon {
     org_heads: FxHashSet<String>,
     place_heads: FxHashMap<String, u8>,
     media: FxHashSet<String>,
+    /// The first words of the media names of several words ("al" of "al jazeera").
+    media_starts: FxHashSet<String>,
     not_places: FxHashSet<String>,
     first_names: FxHashSet<String>,
     /// Community names ("Maasai", "Kisii", "Nuer") → the ISO2 codes of the countries they live
@@ -62,6 +64,15 @@ impl Lexicon {
                 })
                 .collect(),
             media: lines(src.media).map(fold).collect(),
+            media_starts: lines(src.media)
+                .map(fold)
+                .flat_map(|m| {
+                    let words: Vec<&str> = m.split(' ').collect();
+                    (1..words.len())
+                        .map(|n| words[..n].join(" "))
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
             not_places: words(src.not_places),
             first_names,
             identities: HashMap::new(),
@@ -155,5 +166,17 @@ impl Lexicon {
     /// A media or organisation name that looks like a place ("Al Jazeera").
     pub fn is_media(&self, surface: &str) -> bool {
         self.media.contains(&fold(surface))
+    }
+
+    /// [`Lexicon::is_media`] of `surface`, or of `surface` and the word after it ("Al" +
+    /// "Jazeera"); the longer form is built only when `surface` begins a media name.
+    pub fn is_media_at(&self, surface: &str, next_word: Option<&str>) -> bool {
+        let folded = fold(surface);
+        if self.media.contains(&folded) {
+            return true;
+        }
+        next_word.is_some_and(|next| {
+            self.media_starts.contains(&folded) && self.is_media(&format!("{surface} {next}"))
+        })
     }
 }

@@ -315,9 +315,7 @@ fn classify(
     let surface = span.slice(view.text);
     let single = first == last;
     let next = last + 1;
-    if lex.is_media(surface)
-        || (view.is_word(next) && lex.is_media(&format!("{surface} {}", view.word(next))))
-    {
+    if lex.is_media_at(surface, view.is_word(next).then(|| view.word(next))) {
         return None;
     }
     // Only an article or connector, a word that is never a place alone ("June", "Sunni"), or
