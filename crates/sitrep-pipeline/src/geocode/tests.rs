@@ -114,6 +114,19 @@ fn false_hits_are_rejected() {
             "Al Jazeera reported clashes in Mosul.",
             &["Mosul → Mosul, IQ"],
         ),
+        (
+            "Al Arabiya reported clashes in Mosul.",
+            &["Mosul → Mosul, IQ"],
+        ),
+        (
+            "Al-Mayadeen said fighters entered Raqqa.",
+            &["Raqqa → Raqqa, SY"],
+        ),
+        // A media name that begins with a place name.
+        (
+            "USA Today reported a shooting in Baghdad.",
+            &["Baghdad → Baghdad, IQ"],
+        ),
         // An organisation's head word is no place alone ("Bureau" is also an Illinois county).
         ("The Central Bureau of Investigation filed its report.", &[]),
     ];
