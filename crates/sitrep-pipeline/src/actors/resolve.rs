@@ -40,6 +40,11 @@ impl ActorDictionary {
         ctx: &ActorContext<'_>,
     ) -> Option<Res> {
         let mut best: Option<(Rank, Res)> = None;
+        // A word every country uses ("riot police") names one country's unit (Russia's OMON)
+        // only where that country is the event's: with no country in sight it stays generic.
+        let generic_word = p.targets.iter().any(|t| matches!(t, Target::Head(_)));
+        let unscoped_here =
+            |countries: &[String]| generic_word && ctx.country.is_none() && !countries.is_empty();
         for (order, &t) in p.targets.iter().enumerate() {
             let cand = match t {
                 Target::Group(i) => self.tables.groups.get(i).and_then(|g| {
@@ -51,6 +56,9 @@ impl ActorDictionary {
                     Some(((r.0, r.1, own_name, r.3, r.4, r.5), Res::Group(i)))
                 }),
                 Target::State(i) => self.tables.state_aliases.get(i).and_then(|a| {
+                    if unscoped_here(&a.scope) {
+                        return None;
+                    }
                     let specific = scope(&a.scope, ctx.country)?;
                     Some((rank(a.window, specific, 1, order, ctx), Res::State(i)))
                 }),

@@ -375,6 +375,30 @@ fn protests_against(text: &str, toks: &[Token], protest: &TriggerHit, event: &Tr
     cause && named_as_thing
 }
 
+/// Whether `hit` is a protest noun ("demonstrators", "protesters") that a violent trigger
+/// just before takes as its object: "opened fire on unarmed demonstrators", "attacked the
+/// protesters", "killed two marchers".
+fn protesters_as_object(text: &str, toks: &[Token], hit: &TriggerHit, hits: &[TriggerHit]) -> bool {
+    if hit.frame != Frame::Protest || hit.first != hit.last {
+        return false;
+    }
+    let noun = toks[hit.first].text(text).to_ascii_lowercase();
+    if !matches!(
+        noun.as_str(),
+        "protesters" | "protestors" | "demonstrators" | "marchers"
+    ) {
+        return false;
+    }
+    hits.iter().any(|v| {
+        v.frame.is_violent_frame()
+            && v.last < hit.first
+            && hit.first - v.last <= 4
+            && toks[v.last + 1..hit.first]
+                .iter()
+                .all(|t| t.kind != crate::tokens::TokenKind::Punct || t.text(text) == "-")
+    })
+}
+
 /// Words for a place a capture can be of when the report does not name it ("recaptured the
 /// town", "seized control of two villages").
 const UNNAMED_PLACES: &[&str] = &[
@@ -949,10 +973,13 @@ impl<'a> Assembler<'a> {
                 firm: false,
             });
         }
-        // The rest merge into the sentence's most specific frame.
+        // The rest merge into the sentence's most specific frame. Protesters who are the
+        // object of violence ("soldiers opened fire on unarmed demonstrators") hold no protest
+        // of their own in that sentence: the violence against them is the event.
         let others: Vec<&TriggerHit> = asserted
             .iter()
             .filter(|h| !h.frame.is_territorial() && !h.frame.is_political())
+            .filter(|h| !protesters_as_object(text, &f.toks, h, &asserted))
             .collect();
         let Some(main) = others
             .iter()
@@ -1101,14 +1128,35 @@ impl<'a> Assembler<'a> {
         let mut coding = code(main.frame, agent.as_ref(), victims, intervention);
         // Soldiers or police hurting protesters ("beat peaceful marchers with batons, leaving
         // dozens wounded") use excessive force against a protest, in ACLED's terms.
-        if coding.sub_event_type == Some(sitrep_model::SubEventType::Attack)
-            && (killed > 0 || wounded.is_some())
+        // Without anyone hurt it is an intervention ("troops attacked demonstrators"). A
+        // one-sided verb tells it from a clash, where the crowd fights back (a riot).
+        let one_sided = main.frame.is_violent_frame() && main.frame != Frame::Clash;
+        let mut forces_on_protesters = false;
+        if (coding.sub_event_type == Some(sitrep_model::SubEventType::Attack)
+            || (one_sided && coding.sub_event_type == Some(sitrep_model::SubEventType::ArmedClash)))
             && agent
                 .as_ref()
                 .is_some_and(|a| matches!(a.role, Role::Military | Role::Police))
             && patient.as_ref().is_some_and(|p| p.role == Role::Protesters)
         {
-            coding = code(Frame::ProtestForce, agent.as_ref(), victims, intervention);
+            let frame = if killed > 0 || wounded.is_some() {
+                Frame::ProtestForce
+            } else {
+                Frame::ProtestIntervene
+            };
+            coding = code(frame, agent.as_ref(), victims, intervention);
+            // Who did what to whom decided it: the classifier's reading of the words
+            // ("attacked", "riot") does not recode it.
+            forces_on_protesters = true;
+        }
+        // Gunmen who fire on protesters attack them: excessive force is the state's.
+        if coding.sub_event_type
+            == Some(sitrep_model::SubEventType::ExcessiveForceAgainstProtesters)
+            && agent.as_ref().is_some_and(|a| {
+                coding::is_armed(a) && !matches!(a.role, Role::Military | Role::Police)
+            })
+        {
+            coding = code(Frame::Attack, agent.as_ref(), Victims::Civilians, false);
         }
         // A clash where one side is a crowd (farmers, a mob, party supporters, protesters) is a
         // riot in ACLED's terms: armed clashes are between organised armed groups.
@@ -1137,7 +1185,9 @@ impl<'a> Assembler<'a> {
                 coding.plover = None;
             }
         }
-        if let Some(refined) = self.refine(text, f, main, coding, victims, killed > 0) {
+        if !forces_on_protesters
+            && let Some(refined) = self.refine(text, f, main, coding, victims, killed > 0)
+        {
             coding = refined;
         }
         // A toll alone in the sentence after an event belongs to it ("Clashes … in Nakale.
@@ -1207,7 +1257,7 @@ impl<'a> Assembler<'a> {
             wounded,
             confidence: if specific { 0.75 } else { 0.6 },
             placeholder: false,
-            firm: false,
+            firm: forces_on_protesters,
         });
     }
 
@@ -1887,11 +1937,21 @@ impl<'a> Assembler<'a> {
         };
         match sub {
             S::PeacefulProtest | S::ProtestWithIntervention => {
-                let p = agent
-                    .filter(|a| a.inter == inter::PROTESTERS)
-                    .unwrap_or_else(|| compose(Role::Protesters));
+                // The protesters are whichever side the text calls so; the other side, if
+                // any, is who intervened ("police fired tear gas at protesters").
+                let (protesters, other) = match (agent, patient) {
+                    (Some(a), p) if a.inter == inter::PROTESTERS => (Some(a), p),
+                    (a, Some(p)) if p.inter == inter::PROTESTERS => (Some(p), a),
+                    // Neither: forces acting are the ones who intervened.
+                    (a, p) => (None, a.filter(|a| a.inter == inter::STATE).or(p)),
+                };
+                let p = protesters.unwrap_or_else(|| compose(Role::Protesters));
                 let police = if sub == S::ProtestWithIntervention {
-                    Some(patient.unwrap_or_else(|| compose(Role::Police)))
+                    Some(
+                        other
+                            .filter(|o| o.inter != inter::PROTESTERS)
+                            .unwrap_or_else(|| compose(Role::Police)),
+                    )
                 } else {
                     None
                 };
