@@ -126,8 +126,9 @@ struct Candidate {
     /// other towns fell"): it dates and attributes the control statements that name them, and
     /// stands as an event only where the report places no capture.
     placeholder: bool,
-    /// Told in words that leave no doubt ("captured", "took control of"): the whole-report
-    /// reading does not recode it.
+    /// Told in words that leave no doubt ("captured", "took control of"), or settled by who
+    /// acted on whom (forces firing on protesters): the whole-report reading does not recode
+    /// it.
     firm: bool,
 }
 
@@ -375,28 +376,46 @@ fn protests_against(text: &str, toks: &[Token], protest: &TriggerHit, event: &Tr
     cause && named_as_thing
 }
 
-/// Whether `hit` is a protest noun ("demonstrators", "protesters") that a violent trigger
-/// just before takes as its object: "opened fire on unarmed demonstrators", "attacked the
-/// protesters", "killed two marchers".
-fn protesters_as_object(text: &str, toks: &[Token], hit: &TriggerHit, hits: &[TriggerHit]) -> bool {
+/// Whether `hit` is a protest noun ("demonstrators", "protesters") naming one side of a
+/// violent act the sentence tells: its object ("opened fire on unarmed demonstrators",
+/// "attacked the protesters") or the one who fought ("protesters clashed with police",
+/// "police were attacked by protesters"), as the roles of the violent trigger read them.
+/// The violence is then the sentence's event, and the protesters one of its sides.
+fn protesters_in_violence(
+    text: &str,
+    toks: &[Token],
+    hit: &TriggerHit,
+    hits: &[TriggerHit],
+    actors: &[ActorMention],
+) -> bool {
     if hit.frame != Frame::Protest || hit.first != hit.last {
         return false;
     }
-    let noun = toks[hit.first].text(text).to_ascii_lowercase();
-    if !matches!(
-        noun.as_str(),
-        "protesters" | "protestors" | "demonstrators" | "marchers"
-    ) {
+    let noun = toks[hit.first].text(text);
+    if !PROTESTER_NOUNS.iter().any(|n| noun.eq_ignore_ascii_case(n)) {
         return false;
     }
-    hits.iter().any(|v| {
-        v.frame.is_violent_frame()
-            && v.last < hit.first
-            && hit.first - v.last <= 4
-            && toks[v.last + 1..hit.first]
-                .iter()
-                .all(|t| t.kind != crate::tokens::TokenKind::Punct || t.text(text) == "-")
-    })
+    let is_noun = |i: Option<usize>| i.is_some_and(|i| actors[i].span.overlaps(hit.span));
+    hits.iter()
+        // Not a toll ("protesters were killed when police fired"): deaths at a protest are
+        // read with the protest (`killed_at_protest`).
+        // Nor a violent word used as a noun ("after the shooting demonstrators took to the
+        // streets"): it takes no object.
+        .filter(|v| {
+            let noun = v.first > 0
+                && ["the", "a", "an", "this", "that"]
+                    .iter()
+                    .any(|d| toks[v.first - 1].text(text).eq_ignore_ascii_case(d));
+            v.frame.is_violent_frame()
+                && v.frame != Frame::Kill
+                && !noun
+                && !v.span.overlaps(hit.span)
+        })
+        .any(|v| {
+            let r = roles::roles(text, toks, v, actors);
+            is_noun(r.patient)
+                || (matches!(v.frame, Frame::Clash | Frame::Attack) && is_noun(r.agent))
+        })
 }
 
 /// Words for a place a capture can be of when the report does not name it ("recaptured the
@@ -973,13 +992,14 @@ impl<'a> Assembler<'a> {
                 firm: false,
             });
         }
-        // The rest merge into the sentence's most specific frame. Protesters who are the
-        // object of violence ("soldiers opened fire on unarmed demonstrators") hold no protest
-        // of their own in that sentence: the violence against them is the event.
+        // The rest merge into the sentence's most specific frame. Protesters who are a side
+        // of violence ("soldiers opened fire on unarmed demonstrators", "protesters clashed
+        // with police") hold no protest of their own in that sentence: the violence is the
+        // event.
         let others: Vec<&TriggerHit> = asserted
             .iter()
             .filter(|h| !h.frame.is_territorial() && !h.frame.is_political())
-            .filter(|h| !protesters_as_object(text, &f.toks, h, &asserted))
+            .filter(|h| !protesters_in_violence(text, &f.toks, h, &asserted, &f.actors))
             .collect();
         let Some(main) = others
             .iter()
@@ -1128,35 +1148,45 @@ impl<'a> Assembler<'a> {
         let mut coding = code(main.frame, agent.as_ref(), victims, intervention);
         // Soldiers or police hurting protesters ("beat peaceful marchers with batons, leaving
         // dozens wounded") use excessive force against a protest, in ACLED's terms.
-        // Without anyone hurt it is an intervention ("troops attacked demonstrators"). A
-        // one-sided verb tells it from a clash, where the crowd fights back (a riot).
-        let one_sided = main.frame.is_violent_frame() && main.frame != Frame::Clash;
-        let mut forces_on_protesters = false;
-        if (coding.sub_event_type == Some(sitrep_model::SubEventType::Attack)
-            || (one_sided && coding.sub_event_type == Some(sitrep_model::SubEventType::ArmedClash)))
+        // Without anyone hurt, and no firing, it is an intervention ("troops attacked
+        // demonstrators"); live fire on protesters is excessive force whatever the toll. Armed
+        // victims mean the crowd fought back: a riot, left to the rules below.
+        let mut sides_decide = false;
+        if coding.sub_event_type == Some(sitrep_model::SubEventType::Attack)
+            && victims != Victims::Armed
             && agent
                 .as_ref()
                 .is_some_and(|a| matches!(a.role, Role::Military | Role::Police))
             && patient.as_ref().is_some_and(|p| p.role == Role::Protesters)
         {
-            let frame = if killed > 0 || wounded.is_some() {
+            let trigger = main.span.slice(text).to_ascii_lowercase();
+            let fired = ["fire", "shot", "shoot", "gun"]
+                .iter()
+                .any(|w| trigger.contains(w));
+            let frame = if killed > 0 || wounded.is_some() || fired {
                 Frame::ProtestForce
             } else {
                 Frame::ProtestIntervene
             };
             coding = code(frame, agent.as_ref(), victims, intervention);
             // Who did what to whom decided it: the classifier's reading of the words
-            // ("attacked", "riot") does not recode it.
-            forces_on_protesters = true;
+            // ("attacked", "riot") does not recode it (nor this riot, below).
+            sides_decide = true;
         }
-        // Gunmen who fire on protesters attack them: excessive force is the state's.
-        if coding.sub_event_type
-            == Some(sitrep_model::SubEventType::ExcessiveForceAgainstProtesters)
-            && agent.as_ref().is_some_and(|a| {
-                coding::is_armed(a) && !matches!(a.role, Role::Military | Role::Police)
-            })
-        {
-            coding = code(Frame::Attack, agent.as_ref(), Victims::Civilians, false);
+        // Violence by demonstrators makes a violent demonstration (ACLED), whoever it hurt
+        // ("protesters attacked the police station"). Only for those called protesters or
+        // demonstrators: the notes code attacks by party supporters, youths or gangs as
+        // attacks or mob violence.
+        if matches!(
+            coding.sub_event_type,
+            Some(sitrep_model::SubEventType::Attack | sitrep_model::SubEventType::ArmedClash)
+        ) && r.agent.is_some_and(|i| {
+            let words = f.actors[i].span.slice(text);
+            let head = words.rsplit(' ').next().unwrap_or(words);
+            PROTESTER_NOUNS.iter().any(|n| head.eq_ignore_ascii_case(n))
+        }) {
+            coding = code(Frame::Riot, agent.as_ref(), victims, intervention);
+            sides_decide = true;
         }
         // A clash where one side is a crowd (farmers, a mob, party supporters, protesters) is a
         // riot in ACLED's terms: armed clashes are between organised armed groups.
@@ -1185,7 +1215,7 @@ impl<'a> Assembler<'a> {
                 coding.plover = None;
             }
         }
-        if !forces_on_protesters
+        if !sides_decide
             && let Some(refined) = self.refine(text, f, main, coding, victims, killed > 0)
         {
             coding = refined;
@@ -1257,7 +1287,7 @@ impl<'a> Assembler<'a> {
             wounded,
             confidence: if specific { 0.75 } else { 0.6 },
             placeholder: false,
-            firm: forces_on_protesters,
+            firm: sides_decide,
         });
     }
 
@@ -1943,7 +1973,11 @@ impl<'a> Assembler<'a> {
                     (Some(a), p) if a.inter == inter::PROTESTERS => (Some(a), p),
                     (a, Some(p)) if p.inter == inter::PROTESTERS => (Some(p), a),
                     // Neither: forces acting are the ones who intervened.
-                    (a, p) => (None, a.filter(|a| a.inter == inter::STATE).or(p)),
+                    (a, p) => (
+                        None,
+                        a.filter(|a| matches!(a.inter, inter::STATE | inter::EXTERNAL))
+                            .or(p),
+                    ),
                 };
                 let p = protesters.unwrap_or_else(|| compose(Role::Protesters));
                 let police = if sub == S::ProtestWithIntervention {
@@ -1958,8 +1992,10 @@ impl<'a> Assembler<'a> {
                 (Some(p), police)
             }
             S::ExcessiveForceAgainstProtesters => {
+                // Mostly the state's forces; an armed group that fires on a protest is named
+                // as such (ACLED codes HTS firing on protesters so).
                 let force = agent
-                    .filter(|a| a.inter == inter::STATE)
+                    .filter(coding::is_armed)
                     .unwrap_or_else(|| compose(Role::Police));
                 (Some(force), Some(compose(Role::Protesters)))
             }

@@ -176,8 +176,9 @@ pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMentio
             if !blocked {
                 before = Some(ai);
             }
-        } else if at > hit.last {
-            // The gap is the tokens hit.last + 1 .. at.
+        } else if at > hit.first {
+            // The gap is the tokens hit.last + 1 .. at; an actor inside a trigger of several
+            // words ("clashed with police") has none.
             if break_after.is_some_and(|b| b < at) {
                 continue;
             }
@@ -189,7 +190,7 @@ pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMentio
                 Some(w) if w.eq_ignore_ascii_case("by") && by.is_none() => by = Some(ai),
                 Some(w) if w.eq_ignore_ascii_case("to") && to.is_none() => to = Some(ai),
                 _ => {
-                    if after.is_none() && at - hit.last - 1 <= 8 {
+                    if after.is_none() && at.saturating_sub(hit.last + 1) <= 8 {
                         after = Some(ai);
                     }
                 }
