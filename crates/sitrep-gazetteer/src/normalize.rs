@@ -55,54 +55,39 @@ fn fold_unicode(s: &str, out: &mut String) {
 /// [`fold_into`] of an ASCII string: NFKD leaves ASCII as it is and no ASCII character is a
 /// combining mark, so the decomposition (the costly part) is skipped.
 fn fold_ascii(s: &str, out: &mut String) {
+    out.extend(ascii_folded(s).map(char::from));
+}
+
+/// The bytes of [`fold`] of an ASCII string: apostrophes dropped, letters and digits
+/// lowercased, every other run of characters one space between words.
+fn ascii_folded(s: &str) -> impl Iterator<Item = u8> + '_ {
     let mut pending_space = false;
-    for &b in s.as_bytes() {
-        if b == b'\'' || b == b'`' {
-            continue;
-        }
-        if b.is_ascii_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+    let mut started = false;
+    s.bytes()
+        .filter(|&b| b != b'\'' && b != b'`')
+        .flat_map(move |b| {
+            if b.is_ascii_alphanumeric() {
+                let space = pending_space && started;
+                pending_space = false;
+                started = true;
+                [space.then_some(b' '), Some(b.to_ascii_lowercase())]
+            } else {
+                pending_space = true;
+                [None, None]
             }
-            pending_space = false;
-            out.push(char::from(b.to_ascii_lowercase()));
-        } else {
-            pending_space = true;
-        }
-    }
+        })
+        .flatten()
 }
 
 /// Whether `fold(s) == folded`, without building the fold when `s` is ASCII (resolution asks
 /// it of every candidate's name).
 pub fn folds_to(s: &str, folded: &str, buf: &mut String) -> bool {
-    if !s.is_ascii() {
+    if s.is_ascii() {
+        ascii_folded(s).eq(folded.bytes())
+    } else {
         fold_into(s, buf);
-        return buf == folded;
+        buf == folded
     }
-    let want = folded.as_bytes();
-    let mut at = 0;
-    let mut pending_space = false;
-    for &b in s.as_bytes() {
-        if b == b'\'' || b == b'`' {
-            continue;
-        }
-        if b.is_ascii_alphanumeric() {
-            if pending_space && at > 0 {
-                if want.get(at) != Some(&b' ') {
-                    return false;
-                }
-                at += 1;
-            }
-            pending_space = false;
-            if want.get(at) != Some(&b.to_ascii_lowercase()) {
-                return false;
-            }
-            at += 1;
-        } else {
-            pending_space = true;
-        }
-    }
-    at == want.len()
 }
 
 /// Letters NFKD leaves alone but readers treat as plain Latin letters.

@@ -95,7 +95,7 @@ pub fn tokenize(text: &str, range: Span) -> Vec<Token> {
 }
 
 /// The characters of a text part with their byte offsets, read by index.
-trait Chars {
+trait CharTable {
     fn len(&self) -> usize;
     fn get(&self, i: usize) -> Option<(usize, char)>;
     fn char(&self, i: usize) -> Option<char> {
@@ -103,7 +103,7 @@ trait Chars {
     }
 }
 
-impl Chars for &[(usize, char)] {
+impl CharTable for &[(usize, char)] {
     fn len(&self) -> usize {
         <[_]>::len(self)
     }
@@ -115,7 +115,7 @@ impl Chars for &[(usize, char)] {
 /// An ASCII part: byte `i` is character `i`.
 struct Ascii<'a>(&'a [u8]);
 
-impl Chars for Ascii<'_> {
+impl CharTable for Ascii<'_> {
     fn len(&self) -> usize {
         self.0.len()
     }
@@ -124,7 +124,7 @@ impl Chars for Ascii<'_> {
     }
 }
 
-fn scan(chars: &impl Chars, part_len: usize, base: usize) -> Vec<Token> {
+fn scan(chars: &impl CharTable, part_len: usize, base: usize) -> Vec<Token> {
     let end_of = |i: usize| chars.get(i).map_or(part_len, |(o, _)| o);
     let mut out = Vec::with_capacity(part_len / 5);
     let mut i = 0;
@@ -156,7 +156,7 @@ fn scan(chars: &impl Chars, part_len: usize, base: usize) -> Vec<Token> {
 }
 
 /// An apostrophe at the start of a word (after space or start), not a closing quote.
-fn starts_name(chars: &impl Chars, i: usize) -> bool {
+fn starts_name(chars: &impl CharTable, i: usize) -> bool {
     i == 0
         || chars
             .char(i - 1)
@@ -167,7 +167,7 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
 }
 
-fn scan_word(chars: &impl Chars, mut i: usize) -> usize {
+fn scan_word(chars: &impl CharTable, mut i: usize) -> usize {
     // Dotted initials: U.S., U.N., e.g.
     if let Some(end) = scan_initials(chars, i) {
         return end;
@@ -184,7 +184,7 @@ fn scan_word(chars: &impl Chars, mut i: usize) -> usize {
     i
 }
 
-fn scan_initials(chars: &impl Chars, start: usize) -> Option<usize> {
+fn scan_initials(chars: &impl CharTable, start: usize) -> Option<usize> {
     let mut i = start;
     let mut letters = 0;
     while i + 1 < chars.len()
@@ -203,7 +203,7 @@ fn scan_initials(chars: &impl Chars, start: usize) -> Option<usize> {
     (letters >= 2).then_some(i)
 }
 
-fn scan_number(chars: &impl Chars, mut i: usize) -> usize {
+fn scan_number(chars: &impl CharTable, mut i: usize) -> usize {
     while let Some(c) = chars.char(i) {
         let separator =
             matches!(c, ',' | '.') && chars.char(i + 1).is_some_and(|n| n.is_ascii_digit());

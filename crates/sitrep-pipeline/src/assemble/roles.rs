@@ -160,6 +160,17 @@ pub fn takes_a_person(text: &str, toks: &[Token], hit: &TriggerHit) -> bool {
 ///
 /// Linear in the sentence's tokens plus its actors: the nearest clause breaks on each side
 /// are found once, not once per actor (hostile input has sentences of 10^5 tokens).
+/// Whether the actor at token `at`, inside the trigger, is its object: after a preposition
+/// the trigger spans ("clashed with police", "fired on the protesters"), not a word of the
+/// trigger's own ("jet fighters", "suicide bomber").
+fn object_inside(text: &str, toks: &[Token], hit: &TriggerHit, at: usize) -> bool {
+    toks[hit.first + 1..at].iter().any(|t| {
+        ["with", "on", "at", "against"]
+            .iter()
+            .any(|p| t.text(text).eq_ignore_ascii_case(p))
+    })
+}
+
 pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMention]) -> Roles {
     let passive = is_passive(text, toks, hit);
     let word = |j: usize| toks[j].text(text);
@@ -176,7 +187,7 @@ pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMentio
             if !blocked {
                 before = Some(ai);
             }
-        } else if at > hit.first {
+        } else if at > hit.last || (at > hit.first && object_inside(text, toks, hit, at)) {
             // The gap is the tokens hit.last + 1 .. at; an actor inside a trigger of several
             // words ("clashed with police") has none.
             if break_after.is_some_and(|b| b < at) {

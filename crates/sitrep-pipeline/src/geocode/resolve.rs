@@ -161,7 +161,7 @@ fn tally<K: Ord + Copy>(mut votes: Vec<(K, f64)>) -> Tally<K> {
     out
 }
 
-fn tally_get<K: Ord>(t: &Tally<K>, key: &K) -> f64 {
+fn tally_get<K: Ord>(t: &[(K, f64)], key: &K) -> f64 {
     t.binary_search_by(|(k, _)| k.cmp(key))
         .map_or(0.0, |i| t[i].1)
 }
@@ -800,8 +800,9 @@ fn unit_vector(e: &Entry) -> [f64; 3] {
     [cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]
 }
 
-/// Great-circle distance between two unit vectors: the same as the haversine formula (the
-/// haversine of the angle is a quarter of the squared chord).
+/// Great-circle distance between two unit vectors: the haversine formula's distance up to
+/// rounding (the haversine of the angle is a quarter of the squared chord); the last bits may
+/// differ, the resolutions of the five public corpora do not.
 fn chord_km(a: [f64; 3], b: [f64; 3]) -> f64 {
     let chord2 = (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2);
     2.0 * EARTH_RADIUS_KM * (chord2 / 4.0).sqrt().min(1.0).asin()
