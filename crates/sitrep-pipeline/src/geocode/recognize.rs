@@ -163,6 +163,10 @@ impl<'t> SentenceView<'t> {
             return true;
         }
         let w = self.word(i);
+        // Most lowercase words have no hyphen: look for its byte ('‐' starts with 0xE2) first.
+        if !w.bytes().any(|b| b == b'-' || b == 0xE2) {
+            return false;
+        }
         w.split_once(['-', '‐']).is_some_and(|(art, rest)| {
             lower_is(art, CONNECTORS) && rest.chars().next().is_some_and(char::is_uppercase)
         })
