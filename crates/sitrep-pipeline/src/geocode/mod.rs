@@ -146,28 +146,25 @@ impl<'a> Geocoder<'a> {
                         .any(|c| self.gazetteer.entry(c.entry()).kind == EntryKind::Country)
             });
         }
+        // Both resolutions of the document share one memo.
         let mut memo = resolve::ResolveMemo::default();
-        resolve::resolve(
-            self.gazetteer,
-            &self.config,
-            &doc.text,
-            &mut out,
-            prior,
-            &mut memo,
-        );
+        let mut resolve_all = |out: &mut Vec<PlaceMention>| {
+            resolve::resolve(
+                self.gazetteer,
+                &self.config,
+                &doc.text,
+                out,
+                prior,
+                &mut memo,
+            );
+        };
+        resolve_all(&mut out);
         // A one-word name whose best reading is a small place the rest of the story does not
         // support is more likely a person or a word ("Maliki", "Obama"): resolve again without it.
         let before = out.len();
         out.retain(|m| !self.unsupported(&doc.text, m));
         if out.len() < before {
-            resolve::resolve(
-                self.gazetteer,
-                &self.config,
-                &doc.text,
-                &mut out,
-                prior,
-                &mut memo,
-            );
+            resolve_all(&mut out);
         }
         out
     }
