@@ -1250,6 +1250,22 @@ impl<'a> Assembler<'a> {
             ) => 0,
             _ => killed,
         };
+        // Two factions of one kind fighting each other ("rival militias clashed", "gunmen
+        // fought among themselves") are both sides: not the army by default.
+        if coding.sub_event_type == Some(sitrep_model::SubEventType::ArmedClash)
+            && patient.is_none()
+            && agent
+                .as_ref()
+                .is_some_and(|a| coding::is_armed(a) && a.inter != inter::STATE)
+        {
+            let lower = f.span.slice(text).to_ascii_lowercase();
+            if ["rival", "each other", "one another", "among themselves"]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
+                patient = agent.clone();
+            }
+        }
         let (actor1, actor2) = self.default_actors(coding, agent, patient, victims, salient, ctx);
         // Police breaking up a protest the report told just before ("Teachers protested over
         // pay. Police fired tear gas.") is that protest's intervention, not another event.
