@@ -86,7 +86,13 @@ impl Default for DateReader {
 
 impl DateReader {
     pub fn new() -> Self {
-        let re = |p: &str| Regex::new(p).unwrap_or_else(|e| panic!("date pattern {p}: {e}"));
+        // Word boundaries are ASCII ones: a Unicode `\b` stops the regex engine's DFA at the
+        // first non-ASCII byte (a curly quote in nearly every news sentence) and leaves it
+        // to the far slower backtracker. Date words and digits are ASCII either way.
+        let re = |p: &str| {
+            let p = p.replace(r"\b", r"(?-u:\b)");
+            Regex::new(&p).unwrap_or_else(|e| panic!("date pattern {p}: {e}"))
+        };
         Self {
             month_day_year: re(&format!(
                 r"(?i)\b({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?(?:,?\s+(\d{{4}}))?\b"

@@ -126,7 +126,16 @@ fn classify(line: &str) -> LineKind {
 }
 
 fn is_comment_policy(line: &str) -> bool {
-    POLICY_RULES.iter().all(|rule| rule.is_match(line))
+    // Every reader-comment word contains "comment": lines without it (nearly all) skip the
+    // Unicode-aware regexes, which cannot run as a DFA on non-ASCII text.
+    mentions_comment(line) && POLICY_RULES.iter().all(|rule| rule.is_match(line))
+}
+
+/// Whether `line` contains "comment" in any ASCII case.
+fn mentions_comment(line: &str) -> bool {
+    line.as_bytes()
+        .windows(7)
+        .any(|w| w.eq_ignore_ascii_case(b"comment"))
 }
 
 #[cfg(test)]
@@ -211,6 +220,14 @@ mod tests {
         for (line, expected) in rows {
             assert_eq!(classify(line) != LineKind::Content, expected, "{line:?}");
         }
+    }
+
+    #[test]
+    fn comment_word_check_ignores_case() {
+        assert!(mentions_comment("Please read our COMMENT policy"));
+        assert!(mentions_comment("commenters"));
+        assert!(!mentions_comment("The ministry declined to speak."));
+        assert!(!mentions_comment("commen"));
     }
 
     #[test]
