@@ -167,7 +167,10 @@ impl Frame {
             // A suicide attack is one, whatever carried the bomb ("a car bomb driven by a
             // suicide attacker").
             Suicide => 10,
-            Chemical | Airstrike | Grenade | Ied | Shelling => 9,
+            // So is a chemical attack, whatever delivered the agent ("mortar shells loaded
+            // with mustard gas").
+            Chemical => 10,
+            Airstrike | Grenade | Ied | Shelling => 9,
             ProtestForce => 9,
             Sexual | Abduct => 8,
             // Violence at a demonstration makes it a riot, whatever the police did.

@@ -472,9 +472,14 @@ const UNNAMED_PLACES: &[&str] = &[
     "barracks",
 ];
 
-/// A capture and the fighting for it told in one sentence are one event in ACLED's terms: the
-/// change of hands, with the fighting's dead ("retook the district after heavy fighting that
-/// left 20 insurgents dead").
+/// A capture and the fighting for it are one event in ACLED's terms: the change of hands,
+/// with the fighting's dead ("retook the district after heavy fighting that left 20
+/// insurgents dead"; "troops drove the militants out of Damasak. Two soldiers and 100
+/// militants were killed"). Fighting in the capture's sentence is always its own; fighting
+/// up to [`FIGHT_FOR_CAPTURE_SENTENCES`] sentences away is when the capture is told in words
+/// that mean nothing else ([`firm_capture`]: not "seized a vehicle", "entered the camp") and
+/// the fighting happened at the same place (or at none named) on the same day (or none
+/// stated).
 fn subsume_fighting(candidates: &mut Vec<Candidate>) {
     use sitrep_model::SubEventType as S;
     let changes_hands = |c: &Candidate| {
@@ -483,32 +488,62 @@ fn subsume_fighting(candidates: &mut Vec<Candidate>) {
             Some(S::GovernmentRegainsTerritory | S::NonStateActorOvertakesTerritory)
         ) && !c.placeholder
     };
-    let sentences: HashSet<usize> = candidates
+    let hands: Vec<(usize, Option<u32>, Option<NaiveDate>, bool)> = candidates
         .iter()
         .filter(|c| changes_hands(c))
-        .map(|c| c.sentence)
+        .map(|c| {
+            (
+                c.sentence,
+                c.site.map(|s| s.entry),
+                c.date.map(|d| d.0),
+                c.firm,
+            )
+        })
         .collect();
-    if sentences.is_empty() {
+    if hands.is_empty() {
         return;
     }
-    let mut dead: HashMap<usize, (u32, Option<u32>)> = HashMap::new();
+    let fought_for = |c: &Candidate| {
+        let (site, date) = (c.site.map(|s| s.entry), c.date.map(|d| d.0));
+        hands.iter().position(|&(sentence, hs, hd, firm)| {
+            sentence == c.sentence
+                || (firm
+                    && sentence.abs_diff(c.sentence) <= FIGHT_FOR_CAPTURE_SENTENCES
+                    && (site.is_none() || hs.is_none() || site == hs)
+                    && (date.is_none() || hd.is_none() || date == hd))
+        })
+    };
+    let mut dead: HashMap<usize, (u32, Option<u32>, Vec<Span>)> = HashMap::new();
     candidates.retain(|c| {
-        let fighting =
-            c.coding.sub_event_type == Some(S::ArmedClash) && sentences.contains(&c.sentence);
-        if fighting {
-            let d = dead.entry(c.sentence).or_default();
-            d.0 = d.0.max(c.fatalities);
-            d.1 = d.1.max(c.wounded);
+        if c.coding.sub_event_type != Some(S::ArmedClash) || c.placeholder {
+            return true;
         }
-        !fighting
+        let Some(h) = fought_for(c) else {
+            return true;
+        };
+        let d = dead.entry(h).or_default();
+        d.0 = d.0.max(c.fatalities);
+        d.1 = d.1.max(c.wounded);
+        if c.sentence != hands[h].0 {
+            d.2.push(c.evidence);
+        }
+        false
     });
-    for c in candidates.iter_mut().filter(|c| changes_hands(c)) {
-        if let Some(&(k, w)) = dead.get(&c.sentence) {
+    for (h, c) in candidates
+        .iter_mut()
+        .filter(|c| changes_hands(c))
+        .enumerate()
+    {
+        if let Some((k, w, evidence)) = dead.remove(&h) {
             c.fatalities = c.fatalities.max(k);
             c.wounded = c.wounded.max(w);
+            c.more_evidence.extend(evidence);
         }
     }
 }
+
+/// How far (in sentences) from a capture the fighting for it may be told.
+const FIGHT_FOR_CAPTURE_SENTENCES: usize = 2;
 
 /// A capture told in words that mean nothing else ("captured", "took control of", "fell
 /// to"); "taken", "entered", "stormed" and "occupied" also tell of people taken, convoys
@@ -527,6 +562,7 @@ fn firm_capture(trigger: &str) -> bool {
                 | "regained"
                 | "liberated"
                 | "conquered"
+                | "dislodged"
         )
 }
 
@@ -1059,6 +1095,20 @@ impl<'a> Assembler<'a> {
         {
             main.frame = Frame::ProtestForce;
         }
+        // Forces that fire on, shoot or kill people at a protest the sentence tells of
+        // ("police opened fire on villagers protesting against the mine, killing four";
+        // "soldiers shot dead a boy as opposition supporters marched") use force against
+        // it: the event is their violence, with them as its agent.
+        let mut forces_at_protest = false;
+        if matches!(main.frame, Frame::Protest | Frame::ProtestIntervene)
+            && let Some(v) = forces_violence_at_protest(text, f, &asserted, &main, hurt)
+        {
+            main = TriggerHit {
+                frame: Frame::ProtestForce,
+                ..v
+            };
+            forces_at_protest = true;
+        }
         let main = &main;
         let killed: u32 = casualties
             .iter()
@@ -1151,7 +1201,7 @@ impl<'a> Assembler<'a> {
         // Without anyone hurt, and no firing, it is an intervention ("troops attacked
         // demonstrators"); live fire on protesters is excessive force whatever the toll. Armed
         // victims mean the crowd fought back: a riot, left to the rules below.
-        let mut sides_decide = false;
+        let mut sides_decide = forces_at_protest;
         if coding.sub_event_type == Some(sitrep_model::SubEventType::Attack)
             && victims != Victims::Armed
             && agent
@@ -2530,6 +2580,56 @@ fn killed_at_protest(text: &str, sentence: Span, casualties: &[Casualty]) -> boo
         })
     });
     protesters || forces_fired_on_crowd(&sentence.slice(text).to_lowercase())
+}
+
+/// The violence of state forces at the protest `protest` in the sentence: a shooting, an
+/// attack or a killing whose agent is the military or the police, which hurt someone or was
+/// gunfire, and which is not what the protest is about ("marched against the police who
+/// shot a boy", "a man shot dead by police, which led to protests").
+fn forces_violence_at_protest(
+    text: &str,
+    f: &SentenceFacts<'_>,
+    asserted: &[TriggerHit],
+    protest: &TriggerHit,
+    hurt: bool,
+) -> Option<TriggerHit> {
+    if protest_over_violence(&f.span.slice(text).to_ascii_lowercase()) {
+        return None;
+    }
+    asserted.iter().copied().find(|v| {
+        matches!(v.frame, Frame::Attack | Frame::Kill)
+            && !v.span.overlaps(protest.span)
+            && !protests_against(text, &f.toks, protest, v)
+            && (hurt || {
+                let trigger = v.span.slice(text).to_ascii_lowercase();
+                ["fire", "shot", "shoot", "gun"]
+                    .iter()
+                    .any(|w| trigger.contains(w))
+            })
+            && roles::roles(text, &f.toks, v, &f.actors)
+                .agent
+                .is_some_and(|i| matches!(f.actors[i].actor.role, Role::Military | Role::Police))
+    })
+}
+
+/// Words that make a sentence's violence the cause or subject of its protest rather than
+/// force used against it. `lower`: the sentence, lowercase.
+fn protest_over_violence(lower: &str) -> bool {
+    [
+        "led to",
+        "sparked",
+        "triggered",
+        "prompted",
+        "in protest",
+        "killing of",
+        "death of",
+        "deaths of",
+        "shooting of",
+        "who was",
+        "who were",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// Plural nouns for the people at a protest.

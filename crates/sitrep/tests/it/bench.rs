@@ -113,6 +113,37 @@ fn case2021_classification() {
     );
 }
 
+/// Our own labelled news texts (data/training/news-prose): their test fifth, never trained
+/// on, measures how well sitrep codes news prose rather than coder notes. The pack is in the
+/// repository, so this runs everywhere.
+#[test]
+fn news_prose_test_split() {
+    let out = run(&[
+        "eval",
+        "events",
+        "data/training/news-prose",
+        "--split",
+        "test",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).expect("eval prints JSON");
+    floor(
+        "news prose event_type",
+        at(&r, "/main_event/event_type/all"),
+        FLOORS.news_event_type,
+    );
+    floor(
+        "news prose sub_event_type",
+        at(&r, "/main_event/sub_event_type/all"),
+        FLOORS.news_sub_event_type,
+    );
+}
+
 struct Floors {
     acled_event_type: f64,
     acled_sub_event_type: f64,
@@ -123,17 +154,21 @@ struct Floors {
     lgl_recognition_f1: f64,
     gwn_recognition_f1: f64,
     case_weighted_f1: f64,
+    news_event_type: f64,
+    news_sub_event_type: f64,
 }
 
 /// Raise these as the figures rise (measured values are in docs/RESULTS.md).
 const FLOORS: Floors = Floors {
-    acled_event_type: 0.876,
-    acled_sub_event_type: 0.83,
+    acled_event_type: 0.882,
+    acled_sub_event_type: 0.835,
     acled_fatalities_band: 0.90,
-    acled_acc161: 0.635,
+    acled_acc161: 0.638,
     lgl_acc161: 0.855,
     gwn_acc161: 0.875,
     lgl_recognition_f1: 0.74,
     gwn_recognition_f1: 0.81,
-    case_weighted_f1: 0.585,
+    case_weighted_f1: 0.645,
+    news_event_type: 0.80,
+    news_sub_event_type: 0.69,
 };
