@@ -156,10 +156,6 @@ pub fn takes_a_person(text: &str, toks: &[Token], hit: &TriggerHit) -> bool {
     false
 }
 
-/// Reads the roles of a trigger.
-///
-/// Linear in the sentence's tokens plus its actors: the nearest clause breaks on each side
-/// are found once, not once per actor (hostile input has sentences of 10^5 tokens).
 /// Whether the actor at token `at`, inside the trigger, is its object: after a preposition
 /// the trigger spans ("clashed with police", "fired on the protesters"), not a word of the
 /// trigger's own ("jet fighters", "suicide bomber").
@@ -171,6 +167,45 @@ fn object_inside(text: &str, toks: &[Token], hit: &TriggerHit, at: usize) -> boo
     })
 }
 
+/// The first of the actors coordinated with actor `last` ("Iraqi army units and Popular
+/// Mobilisation fighters liberated …", "troops, police and allied militias"): walking back
+/// over actors joined by "and", "&" or a comma, with at most one lowercase word on either
+/// side of the joint ("army units and allied militias"). ACLED names the first of them as the
+/// actor.
+fn first_conjunct(text: &str, actors: &[ActorMention], last: usize) -> usize {
+    let mut first = last;
+    while first > 0 {
+        let (prev, cur) = (&actors[first - 1], &actors[first]);
+        match text.get(prev.span.end..cur.span.start) {
+            Some(gap) if coordinates(gap) => first -= 1,
+            _ => break,
+        }
+    }
+    first
+}
+
+/// Whether the text between two actors joins them as one subject: a joint ("and", "&", a
+/// comma) with at most one lowercase word before it and one after.
+fn coordinates(gap: &str) -> bool {
+    let spaced = gap.replace(',', " , ");
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let joint = |w: &str| w.eq_ignore_ascii_case("and") || w == "&" || w == ",";
+    let Some(j) = words.iter().position(|w| joint(w)) else {
+        return false;
+    };
+    let lower = |w: &&str| w.chars().all(|c| c.is_lowercase());
+    let (before, after) = (&words[..j], &words[j + 1..]);
+    let after = match after {
+        ["and", rest @ ..] if words[j] == "," => rest,
+        rest => rest,
+    };
+    before.len() <= 1 && after.len() <= 1 && before.iter().all(lower) && after.iter().all(lower)
+}
+
+/// Reads the roles of a trigger.
+///
+/// Linear in the sentence's tokens plus its actors: the nearest clause breaks on each side
+/// are found once, not once per actor (hostile input has sentences of 10^5 tokens).
 pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMention]) -> Roles {
     let passive = is_passive(text, toks, hit);
     let word = |j: usize| toks[j].text(text);
@@ -226,7 +261,7 @@ pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMentio
             };
         }
         Roles {
-            agent: before.or(by),
+            agent: before.map(|b| first_conjunct(text, actors, b)).or(by),
             patient: after.or(to),
         }
     }
@@ -238,6 +273,26 @@ mod tests {
     use crate::actors::{Actor, Role};
     use crate::tokens::tokenize;
     use crate::triggers::Frame;
+
+    #[test]
+    fn coordinated_actors_are_one_subject() {
+        for (gap, want) in [
+            (" and ", true),
+            (" & ", true),
+            (", ", true),
+            (", and ", true),
+            (" units and ", true),
+            (" and allied ", true),
+            (" units and allied ", true),
+            (" said ", false),
+            (" and Popular Mobilisation ", false),
+            (" fought with ", false),
+            (" and then attacked ", false),
+            ("", false),
+        ] {
+            assert_eq!(coordinates(gap), want, "{gap:?}");
+        }
+    }
 
     #[test]
     fn seizing_people_is_told_from_seizing_ground() {
