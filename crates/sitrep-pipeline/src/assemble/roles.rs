@@ -202,6 +202,45 @@ fn coordinates(gap: &str) -> bool {
     before.len() <= 1 && after.len() <= 1 && before.iter().all(lower) && after.iter().all(lower)
 }
 
+/// "The army said on Tuesday it had recaptured …": the speaker is the agent its pronoun
+/// stands for. `break_before`: the clause break nearest before the trigger, which must be
+/// "said" (or "announced", "claimed") with "it" or "they" between it and the trigger.
+fn speaker_itself(
+    text: &str,
+    toks: &[Token],
+    hit: &TriggerHit,
+    actors: &[ActorMention],
+    break_before: Option<usize>,
+) -> Option<usize> {
+    let b = break_before?;
+    let word = |j: usize| toks[j].text(text);
+    if !["said", "announced", "claimed"]
+        .iter()
+        .any(|v| word(b).eq_ignore_ascii_case(v))
+    {
+        return None;
+    }
+    let pronoun = (b + 1..hit.first)
+        .any(|j| word(j).eq_ignore_ascii_case("it") || word(j).eq_ignore_ascii_case("they"));
+    if !pronoun {
+        return None;
+    }
+    // The speaker: the actor just before "said", nothing but a few words between ("while
+    // Washington said": the militants named before the comma are not the speaker).
+    let said_at = toks[b].span.start;
+    actors
+        .iter()
+        .rposition(|a| a.span.end <= said_at)
+        .filter(|&i| {
+            let gap = &text[actors[i].span.end..said_at];
+            gap.split_whitespace().count() <= 3
+                && !gap.contains(['.', ';', ','])
+                && !gap
+                    .split_whitespace()
+                    .any(|w| clause_break(w) || w.eq_ignore_ascii_case("and"))
+        })
+}
+
 /// Reads the roles of a trigger.
 ///
 /// Linear in the sentence's tokens plus its actors: the nearest clause breaks on each side
@@ -232,8 +271,31 @@ pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMentio
                 .rev()
                 .map(word)
                 .find(|w| !is_determiner(w));
+            // "held by the RSF", "backed by US airstrikes": a participle's own agent,
+            // not the trigger's. What was held by someone was taken from them.
+            let participle = (hit.last + 1..at)
+                .rev()
+                .map(word)
+                .skip_while(|w| is_determiner(w))
+                .nth(1)
+                .filter(|w| {
+                    (w.len() >= 3 && w.ends_with("ed"))
+                        || ["held", "led", "run"]
+                            .iter()
+                            .any(|p| w.eq_ignore_ascii_case(p))
+                });
+            let holder = participle.is_some_and(|w| {
+                ["held", "controlled", "occupied"]
+                    .iter()
+                    .any(|h| w.eq_ignore_ascii_case(h))
+            });
             match prep {
-                Some(w) if w.eq_ignore_ascii_case("by") && by.is_none() => by = Some(ai),
+                Some(w) if w.eq_ignore_ascii_case("by") && holder && after.is_none() => {
+                    after = Some(ai)
+                }
+                Some(w) if w.eq_ignore_ascii_case("by") && by.is_none() && participle.is_none() => {
+                    by = Some(ai)
+                }
                 Some(w) if w.eq_ignore_ascii_case("to") && to.is_none() => to = Some(ai),
                 _ => {
                     if after.is_none() && at.saturating_sub(hit.last + 1) <= 8 {
@@ -261,7 +323,10 @@ pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMentio
             };
         }
         Roles {
-            agent: before.map(|b| first_conjunct(text, actors, b)).or(by),
+            agent: before
+                .map(|b| first_conjunct(text, actors, b))
+                .or_else(|| speaker_itself(text, toks, hit, actors, break_before))
+                .or(by),
             patient: after.or(to),
         }
     }
