@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Maintains data/training/news-prose, sitrep's own pack of labelled news texts.
 
-The pack has the benchmark packs' layout (docs.jsonl, gold.jsonl), so `sitrep train --pack`
-and `sitrep eval events` read it like any other, and score.py's fixed split applies: one text
-in five (by id) is test and is never trained on.
+The pack has the benchmark packs' layout (docs.jsonl; the answers in labels.jsonl where the
+packs have gold.jsonl), so `sitrep train --pack` and `sitrep eval events` read it like any
+other, and score.py's fixed split applies: one text in five (by id) is test and is never
+trained on.
 
     python3 scripts/news_pack.py check
     python3 scripts/news_pack.py add NEW.jsonl [...]
@@ -65,7 +66,7 @@ def read_jsonl(path):
 
 def read_pack():
     docs = read_jsonl(PACK / "docs.jsonl") if (PACK / "docs.jsonl").exists() else []
-    gold = read_jsonl(PACK / "gold.jsonl") if (PACK / "gold.jsonl").exists() else []
+    gold = read_jsonl(PACK / "labels.jsonl") if (PACK / "labels.jsonl").exists() else []
     return docs, gold
 
 
@@ -76,7 +77,7 @@ def check():
     if len(set(ids)) != len(ids):
         errors.append("repeated document ids")
     if [g["doc_id"] for g in gold] != ids:
-        errors.append("gold.jsonl does not follow docs.jsonl line for line")
+        errors.append("labels.jsonl does not follow docs.jsonl line for line")
     for d, g in zip(docs, gold):
         e = g["events"][0]
         row = {k: v for k, v in d.items() if k != "source"}
@@ -116,7 +117,7 @@ def add(paths):
         return False
     PACK.mkdir(parents=True, exist_ok=True)
     with open(PACK / "docs.jsonl", "a", encoding="utf-8") as fd, \
-            open(PACK / "gold.jsonl", "a", encoding="utf-8") as fg:
+            open(PACK / "labels.jsonl", "a", encoding="utf-8") as fg:
         for r in new:
             fd.write(json.dumps({"id": r["id"], "text": r["text"], "published": r["published"],
                                  "source": "sitrep"}, ensure_ascii=False) + "\n")

@@ -401,9 +401,16 @@ fn parse_json_line(text: &str) -> Result<Value, serde_json::Error> {
     }
 }
 
-/// score.py `gold_path`: a pack folder's `gold.jsonl`, or the path itself.
+/// score.py `gold_path`: a pack folder's `gold.jsonl`, or the path itself. A pack of our own
+/// in the repository (`data/training/news-prose`) names its answers `labels.jsonl`, so that
+/// `gold.jsonl` stays the name of the third-party benchmark packs' answers, read from
+/// `../shared` only.
 pub fn gold_path(pack_or_file: &Path) -> PathBuf {
     if pack_or_file.is_dir() {
+        let labels = pack_or_file.join("labels.jsonl");
+        if labels.is_file() && !pack_or_file.join("gold.jsonl").exists() {
+            return labels;
+        }
         pack_or_file.join("gold.jsonl")
     } else {
         pack_or_file.to_path_buf()

@@ -205,7 +205,7 @@ struct Example {
 /// lines that list `events` (the first is the report's main event). A pack without them (a
 /// snippet pack such as case2021-task2, which is for evaluation only) is refused.
 fn pack_examples(pack: &Path, holdout: Option<u8>) -> Result<Vec<Example>> {
-    let gold = sitrep_eval::read_jsonl(&pack.join("gold.jsonl"))?;
+    let gold = sitrep_eval::read_jsonl(&sitrep_eval::gold_path(pack))?;
     let docs = sitrep_eval::read_jsonl(&pack.join("docs.jsonl"))?;
     if !gold.iter().any(|g| g.pointer("/events/0").is_some()) {
         anyhow::bail!(

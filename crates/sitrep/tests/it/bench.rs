@@ -6,20 +6,26 @@ use serde_json::Value;
 
 use crate::{run, shared};
 
+/// `sitrep eval TASK PACK ...` on a pack of `../shared/bench` (None without it).
 pub(crate) fn eval(args: &[&str]) -> Option<Value> {
     let shared = shared()?;
     let mut a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     // The pack is the third argument: `eval TASK PACK ...`.
     a[2] = shared.join("bench").join(&a[2]).display().to_string();
-    a.push("--json".into());
-    let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+    Some(eval_json(a))
+}
+
+/// Runs `sitrep eval ... --json` and parses its figures.
+fn eval_json(mut args: Vec<String>) -> Value {
+    args.push("--json".into());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = run(&refs);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Some(serde_json::from_slice(&out.stdout).expect("eval prints JSON"))
+    serde_json::from_slice(&out.stdout).expect("eval prints JSON")
 }
 
 pub(crate) fn at(v: &Value, path: &str) -> f64 {
@@ -118,20 +124,14 @@ fn case2021_classification() {
 /// repository, so this runs everywhere.
 #[test]
 fn news_prose_test_split() {
-    let out = run(&[
+    let args = [
         "eval",
         "events",
         "data/training/news-prose",
         "--split",
         "test",
-        "--json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).expect("eval prints JSON");
+    ];
+    let r = eval_json(args.iter().map(|s| s.to_string()).collect());
     floor(
         "news prose event_type",
         at(&r, "/main_event/event_type/all"),
