@@ -1196,6 +1196,25 @@ impl<'a> Assembler<'a> {
             patient = agent.take();
         }
         let mut coding = code(main.frame, agent.as_ref(), victims, intervention);
+        // Arson by men the text calls armed ("gunmen set fire to the electoral office",
+        // "militants torched a school") destroys property, or attacks people when it hurts
+        // them: no riot. (Unnamed "assailants" torching buses in a strike stay a riot, as
+        // ACLED codes them.)
+        if main.frame == Frame::Riot
+            && destructive(main.span.slice(text))
+            && r.agent.is_some_and(|i| {
+                let words = f.actors[i].span.slice(text);
+                let head = words.rsplit(' ').next().unwrap_or(words);
+                ARMED_NOUNS.iter().any(|n| head.eq_ignore_ascii_case(n))
+            })
+        {
+            let frame = if killed > 0 || wounded.is_some() {
+                Frame::Attack
+            } else {
+                Frame::Loot
+            };
+            coding = code(frame, agent.as_ref(), victims, intervention);
+        }
         // Soldiers or police hurting protesters ("beat peaceful marchers with batons, leaving
         // dozens wounded") use excessive force against a protest, in ACLED's terms.
         // Without anyone hurt, and no firing, it is an intervention ("troops attacked
@@ -2631,6 +2650,19 @@ fn protest_over_violence(lower: &str) -> bool {
     .iter()
     .any(|w| lower.contains(w))
 }
+
+/// Nouns for men a text calls armed, whoever they are.
+const ARMED_NOUNS: &[&str] = &[
+    "gunmen",
+    "militants",
+    "insurgents",
+    "jihadists",
+    "rebels",
+    "fighters",
+    "militiamen",
+    "terrorists",
+    "bandits",
+];
 
 /// Plural nouns for the people at a protest.
 const PROTESTER_NOUNS: &[&str] = &["protesters", "protestors", "demonstrators", "marchers"];
