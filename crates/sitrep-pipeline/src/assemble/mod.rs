@@ -1196,6 +1196,20 @@ impl<'a> Assembler<'a> {
             patient = agent.take();
         }
         let mut coding = code(main.frame, agent.as_ref(), victims, intervention);
+        // Civilians are never the actor of an attack in ACLED's terms (violence against
+        // civilians is by organised armed groups): residents or villagers who beat or kill
+        // someone are a mob ("villagers in Mwanza killed two men accused of witchcraft").
+        if coding.sub_event_type == Some(sitrep_model::SubEventType::Attack)
+            && agent.as_ref().is_some_and(|a| a.role == Role::Civilians)
+            && r.agent.is_some_and(|i| {
+                let words = f.actors[i].span.slice(text);
+                let head = words.rsplit(' ').next().unwrap_or(words);
+                CROWD_NOUNS.iter().any(|n| head.eq_ignore_ascii_case(n))
+                    && !words.to_ascii_lowercase().contains("armed")
+            })
+        {
+            coding = code(Frame::Mob, agent.as_ref(), victims, intervention);
+        }
         // Arson by men the text calls armed ("gunmen set fire to the electoral office",
         // "militants torched a school") destroys property, or attacks people when it hurts
         // them: no riot. (Unnamed "assailants" torching buses in a strike stay a riot, as
@@ -2088,7 +2102,10 @@ impl<'a> Assembler<'a> {
                 let r = agent
                     .filter(|a| a.inter == inter::RIOTERS)
                     .unwrap_or_else(|| compose(Role::Rioters));
-                (Some(r), patient)
+                // A mob's victims are civilians unless the text says who they were.
+                let victims_of_mob = (sub == S::MobViolence && victims == Victims::Civilians)
+                    .then(|| compose(Role::Civilians));
+                (Some(r), patient.or(victims_of_mob))
             }
             S::Attack | S::SexualViolence | S::AbductionForcedDisappearance => {
                 let a = agent
@@ -2650,6 +2667,22 @@ fn protest_over_violence(lower: &str) -> bool {
     .iter()
     .any(|w| lower.contains(w))
 }
+
+/// Nouns for ordinary people acting together.
+const CROWD_NOUNS: &[&str] = &[
+    "residents",
+    "villagers",
+    "locals",
+    "youths",
+    "people",
+    "crowd",
+    "crowds",
+    "mob",
+    "neighbours",
+    "neighbors",
+    "worshippers",
+    "passers-by",
+];
 
 /// Nouns for men a text calls armed, whoever they are.
 const ARMED_NOUNS: &[&str] = &[
