@@ -47,14 +47,10 @@ fn acled_notes_test_split() {
     let Some(r) = eval(&["eval", "events", "acled-dev", "--split", "test"]) else {
         return;
     };
-    floor(
-        "event_type",
-        at(&r, "/main_event/event_type/all"),
+    type_floors(
+        "ACLED notes",
+        &r,
         FLOORS.acled_event_type,
-    );
-    floor(
-        "sub_event_type",
-        at(&r, "/main_event/sub_event_type/all"),
         FLOORS.acled_sub_event_type,
     );
     floor(
@@ -132,15 +128,26 @@ fn news_prose_test_split() {
         "test",
     ];
     let r = eval_json(args.iter().map(|s| s.to_string()).collect());
-    floor(
-        "news prose event_type",
-        at(&r, "/main_event/event_type/all"),
+    type_floors(
+        "news prose",
+        &r,
         FLOORS.news_event_type,
+        FLOORS.news_sub_event_type,
+    );
+}
+
+/// The main event's type and sub-event type accuracy of an `eval events` result, each
+/// against its floor.
+fn type_floors(pack: &str, r: &Value, event_type: f64, sub_event_type: f64) {
+    floor(
+        &format!("{pack} event_type"),
+        at(r, "/main_event/event_type/all"),
+        event_type,
     );
     floor(
-        "news prose sub_event_type",
-        at(&r, "/main_event/sub_event_type/all"),
-        FLOORS.news_sub_event_type,
+        &format!("{pack} sub_event_type"),
+        at(r, "/main_event/sub_event_type/all"),
+        sub_event_type,
     );
 }
 
