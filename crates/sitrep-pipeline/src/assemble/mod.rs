@@ -981,6 +981,18 @@ impl<'a> Assembler<'a> {
         {
             h.frame = Frame::Abduct;
         }
+        // "Troops deployed to Manbij under an agreement with the SDF": the deal is why the
+        // place changed hands without a fight; the change is the event.
+        if asserted
+            .iter()
+            .any(|h| h.frame == Frame::Agreement && under_a_deal(text, &f.toks, h))
+            && asserted.iter().any(|h| moves_in_or_out(h.frame))
+        {
+            asserted.retain(|h| h.frame != Frame::Agreement);
+            for h in asserted.iter_mut().filter(|h| moves_in_or_out(h.frame)) {
+                h.frame = Frame::Handover;
+            }
+        }
         let intervention = asserted
             .iter()
             .any(|h| matches!(h.frame, Frame::ProtestIntervene | Frame::ProtestForce));
@@ -2666,6 +2678,33 @@ fn protest_over_violence(lower: &str) -> bool {
     ]
     .iter()
     .any(|w| lower.contains(w))
+}
+
+/// Whether an agreement is told as the terms of another act: "under an agreement", "as part
+/// of the ceasefire deal", "in line with last month's accord" (within four words before it).
+fn under_a_deal(text: &str, toks: &[Token], h: &TriggerHit) -> bool {
+    let before: Vec<String> = toks[h.first.saturating_sub(5)..h.first]
+        .iter()
+        .map(|t| t.text(text).to_ascii_lowercase())
+        .collect();
+    let joined = before.join(" ");
+    [
+        "under",
+        "as part of",
+        "in line with",
+        "in accordance with",
+        "in keeping with",
+    ]
+    .iter()
+    .any(|p| joined.contains(p))
+}
+
+/// Frames of forces moving into or out of a place.
+fn moves_in_or_out(frame: Frame) -> bool {
+    matches!(
+        frame,
+        Frame::Withdraw | Frame::Handover | Frame::Deploy | Frame::Take | Frame::Retake
+    )
 }
 
 /// Nouns for ordinary people acting together.
