@@ -1214,10 +1214,12 @@ impl<'a> Assembler<'a> {
         if coding.sub_event_type == Some(sitrep_model::SubEventType::Attack)
             && agent.as_ref().is_some_and(|a| a.role == Role::Civilians)
             && r.agent.is_some_and(|i| {
-                let words = f.actors[i].span.slice(text);
-                let head = words.rsplit(' ').next().unwrap_or(words);
-                CROWD_NOUNS.iter().any(|n| head.eq_ignore_ascii_case(n))
-                    && !words.to_ascii_lowercase().contains("armed")
+                head_is(text, &f.actors[i], CROWD_NOUNS)
+                    && !f.actors[i]
+                        .span
+                        .slice(text)
+                        .to_ascii_lowercase()
+                        .contains("armed")
             })
         {
             coding = code(Frame::Mob, agent.as_ref(), victims, intervention);
@@ -1228,11 +1230,8 @@ impl<'a> Assembler<'a> {
         // ACLED codes them.)
         if main.frame == Frame::Riot
             && destructive(main.span.slice(text))
-            && r.agent.is_some_and(|i| {
-                let words = f.actors[i].span.slice(text);
-                let head = words.rsplit(' ').next().unwrap_or(words);
-                ARMED_NOUNS.iter().any(|n| head.eq_ignore_ascii_case(n))
-            })
+            && r.agent
+                .is_some_and(|i| head_is(text, &f.actors[i], ARMED_NOUNS))
         {
             let frame = if killed > 0 || wounded.is_some() {
                 Frame::Attack
@@ -1254,11 +1253,7 @@ impl<'a> Assembler<'a> {
                 .is_some_and(|a| matches!(a.role, Role::Military | Role::Police))
             && patient.as_ref().is_some_and(|p| p.role == Role::Protesters)
         {
-            let trigger = main.span.slice(text).to_ascii_lowercase();
-            let fired = ["fire", "shot", "shoot", "gun"]
-                .iter()
-                .any(|w| trigger.contains(w));
-            let frame = if killed > 0 || wounded.is_some() || fired {
+            let frame = if killed > 0 || wounded.is_some() || gunfire(main.span.slice(text)) {
                 Frame::ProtestForce
             } else {
                 Frame::ProtestIntervene
@@ -1275,11 +1270,10 @@ impl<'a> Assembler<'a> {
         if matches!(
             coding.sub_event_type,
             Some(sitrep_model::SubEventType::Attack | sitrep_model::SubEventType::ArmedClash)
-        ) && r.agent.is_some_and(|i| {
-            let words = f.actors[i].span.slice(text);
-            let head = words.rsplit(' ').next().unwrap_or(words);
-            PROTESTER_NOUNS.iter().any(|n| head.eq_ignore_ascii_case(n))
-        }) {
+        ) && r
+            .agent
+            .is_some_and(|i| head_is(text, &f.actors[i], PROTESTER_NOUNS))
+        {
             coding = code(Frame::Riot, agent.as_ref(), victims, intervention);
             sides_decide = true;
         }
@@ -2648,12 +2642,7 @@ fn forces_violence_at_protest(
         matches!(v.frame, Frame::Attack | Frame::Kill)
             && !v.span.overlaps(protest.span)
             && !protests_against(text, &f.toks, protest, v)
-            && (hurt || {
-                let trigger = v.span.slice(text).to_ascii_lowercase();
-                ["fire", "shot", "shoot", "gun"]
-                    .iter()
-                    .any(|w| trigger.contains(w))
-            })
+            && (hurt || gunfire(v.span.slice(text)))
             && roles::roles(text, &f.toks, v, &f.actors)
                 .agent
                 .is_some_and(|i| matches!(f.actors[i].actor.role, Role::Military | Role::Police))
@@ -2705,6 +2694,21 @@ fn moves_in_or_out(frame: Frame) -> bool {
         frame,
         Frame::Withdraw | Frame::Handover | Frame::Deploy | Frame::Take | Frame::Retake
     )
+}
+
+/// Whether an actor mention's last word is one of `nouns` ("the angry villagers").
+fn head_is(text: &str, mention: &ActorMention, nouns: &[&str]) -> bool {
+    let words = mention.span.slice(text);
+    let head = words.rsplit(' ').next().unwrap_or(words);
+    nouns.iter().any(|n| head.eq_ignore_ascii_case(n))
+}
+
+/// Whether a trigger's words tell of shooting ("opened fire", "shot", "gunned down").
+fn gunfire(trigger: &str) -> bool {
+    let t = trigger.to_ascii_lowercase();
+    ["fire", "shot", "shoot", "gun"]
+        .iter()
+        .any(|w| t.contains(w))
 }
 
 /// Nouns for ordinary people acting together.
