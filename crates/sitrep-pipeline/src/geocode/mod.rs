@@ -295,9 +295,15 @@ impl<'a> Geocoder<'a> {
         // Golf Club") is weak evidence: its reading stands only where the story agrees.
         if let Some(f) = focus_entry {
             for m in out.iter_mut().filter(|m| m.fragment) {
-                if m.resolved
-                    .is_some_and(|r| !agrees(self.gazetteer, r.entry, f))
-                {
+                // A country or region inside the name stands whatever the story's focus
+                // ("Bank of Japan", "Council of Europe").
+                if m.resolved.is_some_and(|r| {
+                    !agrees(self.gazetteer, r.entry, f)
+                        && !matches!(
+                            self.gazetteer.entry(r.entry).kind,
+                            EntryKind::Country | EntryKind::Region
+                        )
+                }) {
                     m.resolved = None;
                 }
             }
@@ -386,6 +392,8 @@ pub fn focus(gaz: &Gazetteer, mentions: &[PlaceMention]) -> Option<u32> {
     for m in mentions
         .iter()
         .filter(|m| m.role == MentionRole::Place && !m.fallback && !m.fragment)
+        // An adjective ("Sicilian") names where people come from, not where the story is.
+        .filter(|m| !m.candidates.iter().all(|p| p.is_demonym()))
     {
         if let Some(r) = m.resolved {
             *counts.entry(r.entry).or_default() += 0.5 + r.confidence;

@@ -511,7 +511,10 @@ fn partial_lookup(gaz: &Gazetteer, lex: &Lexicon, name: &str) -> (Vec<Posting>, 
         for start in 0..=words.len() - len {
             let part = &words[start..start + len];
             if len == 1
-                && (lex.is_not_place(part[0]) || lex.is_common(part[0]) || part[0].len() < 3)
+                && (lex.is_not_place(part[0])
+                    // Short or common words only as capitals ("US" of "US Federal Reserve").
+                    || ((lex.is_common(part[0]) || part[0].len() < 3)
+                        && !part[0].chars().all(|c| c.is_ascii_uppercase())))
             {
                 continue;
             }
@@ -522,12 +525,23 @@ fn partial_lookup(gaz: &Gazetteer, lex: &Lexicon, name: &str) -> (Vec<Posting>, 
                 continue;
             }
             // Only main names: a fragment matching some place's alternate name ("Tirah" of
-            // "Tirah Valley") is too weak to stand for the whole.
-            let postings: Vec<Posting> = gaz
+            // "Tirah Valley") is too weak to stand for the whole. A country is named by its
+            // short forms and adjectives too ("US Federal Reserve", "European Central Bank").
+            let mut postings: Vec<Posting> = gaz
                 .lookup(&part.join(" "))
                 .into_iter()
-                .filter(|p| p.is_primary())
+                .filter(|p| {
+                    p.is_primary()
+                        || p.is_demonym()
+                        || matches!(
+                            gaz.entry(p.entry()).kind,
+                            EntryKind::Country | EntryKind::Region
+                        )
+                })
                 .collect();
+            if postings.iter().any(|p| p.is_demonym()) {
+                postings.retain(|p| p.is_demonym());
+            }
             if !postings.is_empty() {
                 let hint = words
                     .get(start + len)

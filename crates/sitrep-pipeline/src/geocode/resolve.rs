@@ -110,6 +110,17 @@ fn prior(
     kind + hint_score + name + curated + cfg.w_population * (f64::from(e.population) + 1.0).log10()
 }
 
+/// A city of a million or more whose name is another name and "City" is named by the short
+/// form as its own name: a bare "New York" is New York City before the state. (Where a
+/// country shares the short form, "Mexico", "Kuwait", the caller does not ask.)
+fn city_short_form(e: &Entry, surface: &str, scratch: &mut String) -> bool {
+    e.kind == EntryKind::Place
+        && e.population >= 1_000_000
+        && e.name
+            .strip_suffix(" City")
+            .is_some_and(|short| folds_to(short, surface, scratch))
+}
+
 fn softmax(scores: &[f64]) -> Vec<f64> {
     let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let exps: Vec<f64> = scores.iter().map(|s| (s - max).exp()).collect();
@@ -404,12 +415,17 @@ pub(crate) fn resolve(
             continue;
         }
         let surface_ref = key.0.as_str();
+        let no_country = !m
+            .candidates
+            .iter()
+            .any(|p| gaz.entry(p.entry()).kind == EntryKind::Country);
         let row: Vec<f64> = m
             .candidates
             .iter()
             .map(|p| {
                 let e = gaz.entry(p.entry());
-                let exact = folds_to(&e.name, surface_ref, &mut name);
+                let exact = folds_to(&e.name, surface_ref, &mut name)
+                    || (no_country && city_short_form(e, surface_ref, &mut name));
                 let alone = e.kind == EntryKind::Admin1
                     && exact
                     && !m.candidates.iter().any(|q| {

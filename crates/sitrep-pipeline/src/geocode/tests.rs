@@ -29,6 +29,9 @@ const TOWNS: &str = "\
 751818\tArtova\tArtova\tKunduz\t40.116\t36.300\tP\tPPLA2\tTR\t\t60\t\t\t\t6231\t\t\t\t
 4885995\tBureau\tBureau\t\t41.368\t-89.389\tP\tPPL\tUS\t\tIL\t\t\t\t3000\t\t\t\t
 320635\tBozhuyuk\tBozhuyuk\tTaliban\t37.981\t41.413\tP\tPPL\tTR\t\t74\t\t\t\t1140\t\t\t\t
+5128581\tNew York City\tNew York City\tNew York,NYC\t40.714\t-74.006\tP\tPPL\tUS\t\tNY\t\t\t\t8804190\t\t\t\t
+6086871\tNelson\tNelson\t\t49.500\t-117.286\tP\tPPL\tCA\t\t02\t\t\t\t10230\t\t\t\t
+4347242\tAberdeen\tAberdeen\t\t39.510\t-76.164\tP\tPPL\tUS\t\tMD\t\t\t\t16000\t\t\t\t
 ";
 
 fn gazetteer() -> Gazetteer {
@@ -239,6 +242,28 @@ fn given_spans_are_resolved_in_context() {
             "Gunmen near Ramadi attacked the Rawah Grand Mosque.",
             &["Rawah Grand Mosque"],
             &["Rawah Grand Mosque → Rawah, IQ"],
+        ),
+        // A country inside an organisation's name stands wherever the story is; so does its
+        // short form ("US") or its adjective ("European").
+        (
+            "Traders in Aberdeen, Maryland, watched the Bank of Japan, the US Federal Reserve \
+             and the European Central Bank.",
+            &[
+                "Bank of Japan",
+                "US Federal Reserve",
+                "European Central Bank",
+            ],
+            &[
+                "Bank of Japan → Japan, JP",
+                "US Federal Reserve → United States, US",
+                "European Central Bank → Europe, -",
+            ],
+        ),
+        // A bare "New York" is the city; the press abbreviations of provinces are read.
+        (
+            "She moved from New York to Nelson, BC, last year.",
+            &["New York", "BC"],
+            &["New York → New York City, US", "BC → British Columbia, CA"],
         ),
         // Context is read with the recognition rules: "Taliban" (a Turkish village's alternate
         // name) does not pull "Kunduz" to a Turkish town of that alternate name.

@@ -67,25 +67,37 @@ fn event_fixtures_render_as_expected() {
 #[test]
 fn toponym_fixtures_resolve_as_expected() {
     let dir = root().join("crates/sitrep/tests/golden/toponyms");
-    let file = dir.join("sentences.txt");
-    let out = run(&["toponyms", &file.display().to_string()]);
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixture folder")
+        .map(|e| e.expect("fixture entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        files.len() >= 2,
+        "toponym fixtures missing in {}",
+        dir.display()
     );
-    let mut rendered = String::new();
-    for line in jsonl(&out) {
-        for t in line["toponyms"].as_array().into_iter().flatten() {
-            rendered.push_str(&format!(
-                "{} -> {} [{}, {}] {}\n",
-                s(t, "text"),
-                s(t, "name"),
-                s(t, "admin1"),
-                s(t, "country_code"),
-                s(t, "feature_code")
-            ));
+    for file in files {
+        let out = run(&["toponyms", &file.display().to_string()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut rendered = String::new();
+        for line in jsonl(&out) {
+            for t in line["toponyms"].as_array().into_iter().flatten() {
+                rendered.push_str(&format!(
+                    "{} -> {} [{}, {}] {}\n",
+                    s(t, "text"),
+                    s(t, "name"),
+                    s(t, "admin1"),
+                    s(t, "country_code"),
+                    s(t, "feature_code")
+                ));
+            }
         }
+        expect_file(&file.with_extension("expected"), &rendered);
     }
-    expect_file(&dir.join("sentences.expected"), &rendered);
 }
