@@ -857,6 +857,21 @@ impl<'a> Assembler<'a> {
     /// country or a large city its name contains ("Star (Kenya)", "Bangkok Post").
     fn source_country(&self, doc: &Document) -> Option<u16> {
         let source = doc.source.as_deref()?.trim();
+        // Outlets the table marks as reporting the world ("New York Times") say nothing of
+        // where the report's events are: they are left out of a list of sources.
+        let international = |p: &str| self.geocoder.lexicon.outlet_country(p) == Some("-");
+        let kept: String;
+        let source = if source.split(';').any(|p| international(p.trim())) {
+            kept = source
+                .split(';')
+                .map(str::trim)
+                .filter(|p| !international(p))
+                .collect::<Vec<_>>()
+                .join("; ");
+            kept.as_str()
+        } else {
+            source
+        };
         if source.is_empty() {
             return None;
         }
@@ -992,6 +1007,21 @@ impl<'a> Assembler<'a> {
             for h in asserted.iter_mut().filter(|h| moves_in_or_out(h.frame)) {
                 h.frame = Frame::Handover;
             }
+        }
+        // "Troops took back Kunduz three days after the Taliban overran it", "… from the
+        // rebels, who had seized it in March": the capture that an "after" clause or a
+        // pluperfect recalls is the story's background, not a second event of the day.
+        let territorial =
+            |h: &TriggerHit| matches!(h.frame, Frame::Take | Frame::Retake | Frame::Control);
+        if let Some(first) = asserted
+            .iter()
+            .filter(|h| territorial(h))
+            .map(|h| h.span.start)
+            .min()
+        {
+            asserted.retain(|h| {
+                !(h.span.start > first && territorial(h) && recalled(text, f.span, h.span))
+            });
         }
         let intervention = asserted
             .iter()
@@ -2689,6 +2719,31 @@ fn under_a_deal(text: &str, toks: &[Token], h: &TriggerHit) -> bool {
 }
 
 /// Frames of forces moving into or out of a place.
+/// Whether `trigger` recalls an earlier event: it lies in an "after" clause of its sentence
+/// ("after" among the few words before it, with no clause break between: "three days after
+/// the Taliban overran it", "a day after they seized the airport"), or follows "had" ("who
+/// had seized the buildings").
+fn recalled(text: &str, sentence: Span, trigger: Span) -> bool {
+    let start = text.floor_char_boundary(trigger.start.saturating_sub(60).max(sentence.start));
+    let before = &text[start..trigger.start];
+    let clause = before
+        .rsplit([',', ';', ':', '(', '—'])
+        .next()
+        .unwrap_or(before);
+    let words: Vec<&str> = clause
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(6)
+        .collect();
+    let is = |i: usize, w: &str| words.get(i).is_some_and(|x| x.eq_ignore_ascii_case(w));
+    // "had seized", "had been captured"
+    if is(0, "had") || (is(0, "been") && is(1, "had")) {
+        return true;
+    }
+    words.iter().any(|w| w.eq_ignore_ascii_case("after"))
+}
+
 fn moves_in_or_out(frame: Frame) -> bool {
     matches!(
         frame,

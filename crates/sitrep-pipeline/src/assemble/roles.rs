@@ -184,6 +184,33 @@ fn first_conjunct(text: &str, actors: &[ActorMention], last: usize) -> usize {
     first
 }
 
+/// "Government forces backed by Emirati troops pushed …": the actor named as the backing
+/// of the one before it is not the subject; the one it backs is.
+fn backed(text: &str, actors: &[ActorMention], last: usize) -> usize {
+    let mut i = last;
+    while i > 0 {
+        let gap = text
+            .get(actors[i - 1].span.end..actors[i].span.start)
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let backing = [
+            "backed by",
+            "supported by",
+            "aided by",
+            "assisted by",
+            "alongside",
+        ]
+        .iter()
+        .any(|w| (gap == *w || gap.ends_with(&format!(" {w}"))) && !gap.contains([',', ';', '.']));
+        if !backing {
+            break;
+        }
+        i -= 1;
+    }
+    i
+}
+
 /// Whether the text between two actors joins them as one subject: a joint ("and", "&", a
 /// comma) with at most one lowercase word before it and one after.
 fn coordinates(gap: &str) -> bool {
@@ -324,6 +351,7 @@ pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMentio
         }
         Roles {
             agent: before
+                .map(|b| backed(text, actors, b))
                 .map(|b| first_conjunct(text, actors, b))
                 .or_else(|| speaker_itself(text, toks, hit, actors, break_before))
                 .or(by),
