@@ -41,6 +41,9 @@ pub enum Frame {
     Loot,
     Disrupt,
     GroupChange,
+    /// Power seized by force ("seized power", "staged a coup"): ACLED's "Other" strategic
+    /// development, whoever was detained along the way.
+    Coup,
     Deploy,
     Request,
     Demand,
@@ -90,6 +93,7 @@ impl Frame {
             "loot" => Loot,
             "disrupt" => Disrupt,
             "group_change" => GroupChange,
+            "coup" => Coup,
             "deploy" => Deploy,
             "request" => Request,
             "demand" => Demand,
@@ -178,7 +182,7 @@ impl Frame {
             ProtestIntervene | CrudeBomb => 7,
             Protest => 6,
             Clash => 6,
-            Attack => 5,
+            Attack | Coup => 5,
             Arrest | Loot | Disrupt | Hq | Agreement | GroupChange => 4,
             Kill => 3,
             Take | Retake | Withdraw | Handover | Control => 2,
@@ -509,7 +513,15 @@ pub fn modality(text: &str, toks: &[Token], hit: &TriggerHit) -> Modality {
             found = Modality::Negated;
             break;
         }
-        if HEDGES.contains(&w.as_str()) {
+        // "before dawn" tells the time, not that the event is yet to come.
+        let time_of_day = w == "before"
+            && toks.get(j + 1).is_some_and(|t| {
+                matches!(
+                    t.text(text).to_lowercase().as_str(),
+                    "dawn" | "daybreak" | "sunrise" | "midnight" | "noon" | "sunset" | "nightfall"
+                )
+            });
+        if HEDGES.contains(&w.as_str()) && !time_of_day {
             found = Modality::Hypothetical;
             break;
         }
@@ -592,6 +604,15 @@ mod tests {
             (
                 "Iraq's military withdrew overnight from Haditha",
                 &[(Withdraw, "withdrew", Asserted)],
+            ),
+            // "before dawn" is a time, "before they could" a hedge.
+            (
+                "Officers went on television before dawn to say they had seized power",
+                &[(Coup, "seized power", Asserted)],
+            ),
+            (
+                "Troops left before they could seize power",
+                &[(Coup, "seize power", Hypothetical)],
             ),
         ];
         for (text, want) in cases {

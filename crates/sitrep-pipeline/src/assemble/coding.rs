@@ -165,6 +165,10 @@ pub fn code(frame: Frame, agent: Option<&Actor>, victims: Victims, intervention:
         F::Loot => acled(S::LootingPropertyDestruction),
         F::Disrupt => acled(S::DisruptedWeaponsUse),
         F::GroupChange => acled(S::ChangeToGroupActivity),
+        F::Coup => Coding {
+            sub_event_type: Some(S::Other),
+            plover: Some(Plover::Coerce),
+        },
         F::Deploy => Coding {
             sub_event_type: Some(S::Other),
             plover: Some(Plover::Mobilize),

@@ -1561,7 +1561,7 @@ impl<'a> Assembler<'a> {
         if main.frame.specificity() >= WEAPON_SPECIFICITY
             || matches!(
                 main.frame,
-                Frame::Disrupt | Frame::Agreement | Frame::Hq | Frame::GroupChange
+                Frame::Disrupt | Frame::Agreement | Frame::Hq | Frame::GroupChange | Frame::Coup
             )
             || main.firm
         {
@@ -1624,8 +1624,9 @@ impl<'a> Assembler<'a> {
         deadly: bool,
     ) -> Option<Coding> {
         let frame = trigger.frame;
-        // A deployment is "Other" by ACLED's rules, a class the notes rarely show the classifier.
-        if frame == Frame::Deploy {
+        // A deployment or a coup is "Other" by ACLED's rules, a class the notes rarely show
+        // the classifier.
+        if matches!(frame, Frame::Deploy | Frame::Coup) {
             return None;
         }
         let clf = self.classifier?;
