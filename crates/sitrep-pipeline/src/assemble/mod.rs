@@ -2674,9 +2674,14 @@ fn forces_violence_at_protest(
             && !v.span.overlaps(protest.span)
             && !protests_against(text, &f.toks, protest, v)
             && (hurt || gunfire(v.span.slice(text)))
+            // "Private guards and police fired on …": any of the subjects.
             && roles::roles(text, &f.toks, v, &f.actors)
                 .agent
-                .is_some_and(|i| matches!(f.actors[i].actor.role, Role::Military | Role::Police))
+                .is_some_and(|i| {
+                    roles::conjuncts(text, &f.actors, i).any(|j| {
+                        matches!(f.actors[j].actor.role, Role::Military | Role::Police)
+                    })
+                })
     })
 }
 

@@ -145,6 +145,11 @@ pub fn place_use(text: &str, toks: &[Token], span: Span, full: Span) -> PlaceUse
     if near_source && (speech_after || attributed || prev2 == "group" || prev2 == "observatory") {
         return PlaceUse::Speaker;
     }
+    // "according to Pretoria": a capital standing for its government is the source. ("Moscow
+    // said" stays a site: where a statement was made is where a political act happened.)
+    if prev == "to" && prev2 == "according" {
+        return PlaceUse::Speaker;
+    }
     // Datelines: "BAGHDAD —" or "Beirut (Reuters) -" at the very start of a sentence.
     if i == 0
         && toks
@@ -259,6 +264,11 @@ mod tests {
             (
                 "an opposition group in London that monitors the Syrian conflict",
                 "London",
+                Speaker,
+            ),
+            (
+                "Thirteen soldiers were killed defending the capital, according to Pretoria.",
+                "Pretoria",
                 Speaker,
             ),
             (

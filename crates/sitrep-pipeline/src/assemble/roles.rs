@@ -184,6 +184,18 @@ fn first_conjunct(text: &str, actors: &[ActorMention], last: usize) -> usize {
     first
 }
 
+/// Actor `first` and the actors coordinated with it after it ("private guards and police").
+pub fn conjuncts(text: &str, actors: &[ActorMention], first: usize) -> std::ops::Range<usize> {
+    let mut last = first;
+    while last + 1 < actors.len() {
+        match text.get(actors[last].span.end..actors[last + 1].span.start) {
+            Some(gap) if coordinates(gap) => last += 1,
+            _ => break,
+        }
+    }
+    first..last + 1
+}
+
 /// "Government forces backed by Emirati troops pushed …": the actor named as the backing
 /// of the one before it is not the subject; the one it backs is.
 fn backed(text: &str, actors: &[ActorMention], last: usize) -> usize {
