@@ -1023,6 +1023,11 @@ impl<'a> Assembler<'a> {
                 !(h.span.start > first && territorial(h) && recalled(text, f.span, h.span))
             });
         }
+        // "A truce took hold, ending two days of rocket fire": the violence an agreement ends
+        // or halts is its background.
+        if asserted.iter().any(|h| h.frame == Frame::Agreement) {
+            asserted.retain(|h| !(h.frame.is_violent_frame() && ended(text, f.span, h.span)));
+        }
         let intervention = asserted
             .iter()
             .any(|h| matches!(h.frame, Frame::ProtestIntervene | Frame::ProtestForce));
@@ -1081,7 +1086,15 @@ impl<'a> Assembler<'a> {
             .collect();
         let Some(main) = others
             .iter()
-            .max_by_key(|h| (h.frame.specificity(), std::cmp::Reverse(h.first)))
+            // Aircraft named beside a bombardment make it an air strike ("bombardment by
+            // fighter jets").
+            .max_by_key(|h| {
+                (
+                    h.frame.specificity(),
+                    h.frame == Frame::Airstrike,
+                    std::cmp::Reverse(h.first),
+                )
+            })
             .copied()
         else {
             return;
@@ -1114,6 +1127,7 @@ impl<'a> Assembler<'a> {
                 | Frame::CrudeBomb
                 | Frame::Grenade
                 | Frame::Shelling
+                | Frame::Airstrike
                 | Frame::Suicide
                 | Frame::Chemical
                 | Frame::Loot
@@ -1361,11 +1375,13 @@ impl<'a> Assembler<'a> {
             return;
         }
         // A protest's toll is of the killing it protests, not of the protest (ACLED codes
-        // deaths at a protest as excessive force or violence).
+        // deaths at a protest as excessive force or violence); an agreement's, of the fighting
+        // it ended.
         let killed = match coding.sub_event_type {
             Some(
                 sitrep_model::SubEventType::PeacefulProtest
-                | sitrep_model::SubEventType::ProtestWithIntervention,
+                | sitrep_model::SubEventType::ProtestWithIntervention
+                | sitrep_model::SubEventType::Agreement,
             ) => 0,
             _ => killed,
         };
@@ -2725,6 +2741,51 @@ fn under_a_deal(text: &str, toks: &[Token], h: &TriggerHit) -> bool {
 }
 
 /// Frames of forces moving into or out of a place.
+/// Whether the violence `trigger` names is what something ended or halted: "ending",
+/// "halts", "after", "until" before it in its clause ("ending two days of rocket fire and air
+/// strikes", "halts its bombardment"), or "had" right after it ("shelling had rumbled on").
+fn ended(text: &str, sentence: Span, trigger: Span) -> bool {
+    let start = text.floor_char_boundary(trigger.start.saturating_sub(80).max(sentence.start));
+    let lead = &text[start..trigger.start];
+    let clause = lead
+        .rsplit([',', ';', ':', '(', '—'])
+        .next()
+        .unwrap_or(lead);
+    let before = clause
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(10)
+        .any(|w| {
+            [
+                "ending",
+                "end",
+                "ended",
+                "ends",
+                "halt",
+                "halts",
+                "halted",
+                "halting",
+                "stop",
+                "stops",
+                "stopped",
+                "cease",
+                "ceased",
+                "after",
+                "following",
+                "until",
+            ]
+            .iter()
+            .any(|x| w.eq_ignore_ascii_case(x))
+        });
+    let end = text.ceil_char_boundary((trigger.end + 5).min(sentence.end));
+    let had_after = text[trigger.end..end]
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("had"));
+    before || had_after
+}
+
 /// Whether `trigger` recalls an earlier event: it lies in an "after" clause of its sentence
 /// ("after" among the few words before it, with no clause break between: "three days after
 /// the Taliban overran it", "a day after they seized the airport"), or follows "had" ("who
