@@ -206,15 +206,17 @@ fn backed(text: &str, actors: &[ActorMention], last: usize) -> usize {
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        let backing = [
-            "backed by",
-            "supported by",
-            "aided by",
-            "assisted by",
-            "alongside",
-        ]
-        .iter()
-        .any(|w| (gap == *w || gap.ends_with(&format!(" {w}"))) && !gap.contains([',', ';', '.']));
+        // The backing phrase, then at most one word before the backer's name ("backed by
+        // local Macawisley fighters").
+        let words: Vec<&str> = gap.split_whitespace().collect();
+        let backing = !gap.contains([',', ';', '.'])
+            && (0..=1).any(|extra| {
+                let head = &words[..words.len().saturating_sub(extra)];
+                matches!(
+                    head,
+                    [.., "backed" | "supported" | "aided" | "assisted", "by"] | [.., "alongside"]
+                )
+            });
         if !backing {
             break;
         }
