@@ -407,6 +407,11 @@ fn classify(
         }
     } else if next_word.is_some_and(|w| lex.is_org_head(w)) && next_cap {
         role = MentionRole::Embedded;
+    } else if next_word
+        .is_some_and(|w| w.eq_ignore_ascii_case("dollar") || w.eq_ignore_ascii_case("dollars"))
+    {
+        // "the US dollar exchange rate": a currency, not where anything happened.
+        role = MentionRole::Embedded;
     } else if next_cap && single && !is_country_like && role == MentionRole::Place {
         // "Jordan Smith", "Baghdad Operations Command": part of a longer proper name.
         role = MentionRole::Embedded;

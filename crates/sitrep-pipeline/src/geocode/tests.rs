@@ -88,6 +88,11 @@ fn false_hits_are_rejected() {
             "Of the 1.6 million people of Mosul, half fled.",
             &["Mosul → Mosul, IQ"],
         ),
+        // A currency names no place.
+        (
+            "Traders in Baghdad protested the rising US dollar rate.",
+            &["Baghdad → Baghdad, IQ"],
+        ),
         // People: a given name before, a title before.
         (
             "Shawn Bailey wrote from Baghdad.",

@@ -168,14 +168,14 @@ struct Floors {
 /// Raise these as the figures rise (measured values are in docs/RESULTS.md).
 const FLOORS: Floors = Floors {
     acled_event_type: 0.882,
-    acled_sub_event_type: 0.835,
+    acled_sub_event_type: 0.838,
     acled_fatalities_band: 0.90,
-    acled_acc161: 0.638,
+    acled_acc161: 0.642,
     lgl_acc161: 0.86,
     gwn_acc161: 0.89,
     lgl_recognition_f1: 0.74,
     gwn_recognition_f1: 0.81,
-    case_weighted_f1: 0.655,
+    case_weighted_f1: 0.658,
     news_event_type: 0.82,
-    news_sub_event_type: 0.72,
+    news_sub_event_type: 0.735,
 };
