@@ -878,6 +878,22 @@ impl<'a> Assembler<'a> {
         if let Some(iso) = self.geocoder.lexicon.outlet_country(source) {
             return self.gaz().country_by_iso2(iso).map(|(c, _)| c);
         }
+        // A list of sources ("Al Masirah; Ansar Allah; SOHR"): the country the table gives
+        // most of them (the first on a tie), before reading their names for one.
+        let mut listed: Vec<(&str, usize)> = Vec::new();
+        for iso in source
+            .split(';')
+            .filter_map(|p| self.geocoder.lexicon.outlet_country(p.trim()))
+        {
+            match listed.iter_mut().find(|(k, _)| *k == iso) {
+                Some((_, n)) => *n += 1,
+                None => listed.push((iso, 1)),
+            }
+        }
+        let most = listed.iter().map(|&(_, n)| n).max().unwrap_or(0);
+        if let Some((iso, _)) = listed.iter().find(|&&(_, n)| n == most && n > 0) {
+            return self.gaz().country_by_iso2(iso).map(|(c, _)| c);
+        }
         let cfg = self.geocoder.config;
         if let Some(known) = self.outlets.get(&cfg, source) {
             return known;

@@ -170,7 +170,7 @@ const FLOORS: Floors = Floors {
     acled_event_type: 0.882,
     acled_sub_event_type: 0.838,
     acled_fatalities_band: 0.90,
-    acled_acc161: 0.642,
+    acled_acc161: 0.643,
     lgl_acc161: 0.86,
     gwn_acc161: 0.89,
     lgl_recognition_f1: 0.74,
