@@ -2756,44 +2756,54 @@ fn under_a_deal(text: &str, toks: &[Token], h: &TriggerHit) -> bool {
     .any(|p| joined.contains(p))
 }
 
-/// Frames of forces moving into or out of a place.
-/// Whether the violence `trigger` names is what something ended or halted: "ending",
-/// "halts", "after", "until" before it in its clause ("ending two days of rocket fire and air
-/// strikes", "halts its bombardment"), or "had" right after it ("shelling had rumbled on").
-fn ended(text: &str, sentence: Span, trigger: Span) -> bool {
-    let start = text.floor_char_boundary(trigger.start.saturating_sub(80).max(sentence.start));
+/// The words before `trigger` in its clause (back to a comma, semicolon, colon, bracket or
+/// dash, at most `reach` bytes and `most` words), nearest first.
+fn clause_words_before(
+    text: &str,
+    sentence: Span,
+    trigger: Span,
+    reach: usize,
+    most: usize,
+) -> Vec<&str> {
+    let start = text.floor_char_boundary(trigger.start.saturating_sub(reach).max(sentence.start));
     let lead = &text[start..trigger.start];
     let clause = lead
         .rsplit([',', ';', ':', '(', '—'])
         .next()
         .unwrap_or(lead);
-    let before = clause
+    clause
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .rev()
-        .take(10)
-        .any(|w| {
-            [
-                "ending",
-                "end",
-                "ended",
-                "ends",
-                "halt",
-                "halts",
-                "halted",
-                "halting",
-                "stop",
-                "stops",
-                "stopped",
-                "cease",
-                "ceased",
-                "after",
-                "following",
-                "until",
-            ]
-            .iter()
-            .any(|x| w.eq_ignore_ascii_case(x))
-        });
+        .take(most)
+        .collect()
+}
+
+/// Whether the violence `trigger` names is what something ended or halted: "ending",
+/// "halts", "after", "until" before it in its clause ("ending two days of rocket fire and air
+/// strikes", "halts its bombardment"), or "had" right after it ("shelling had rumbled on").
+fn ended(text: &str, sentence: Span, trigger: Span) -> bool {
+    const ENDING: &[&str] = &[
+        "ending",
+        "end",
+        "ended",
+        "ends",
+        "halt",
+        "halts",
+        "halted",
+        "halting",
+        "stop",
+        "stops",
+        "stopped",
+        "cease",
+        "ceased",
+        "after",
+        "following",
+        "until",
+    ];
+    let before = clause_words_before(text, sentence, trigger, 80, 10)
+        .iter()
+        .any(|w| ENDING.iter().any(|x| w.eq_ignore_ascii_case(x)));
     let end = text.ceil_char_boundary((trigger.end + 5).min(sentence.end));
     let had_after = text[trigger.end..end]
         .split_whitespace()
@@ -2807,18 +2817,7 @@ fn ended(text: &str, sentence: Span, trigger: Span) -> bool {
 /// the Taliban overran it", "a day after they seized the airport"), or follows "had" ("who
 /// had seized the buildings").
 fn recalled(text: &str, sentence: Span, trigger: Span) -> bool {
-    let start = text.floor_char_boundary(trigger.start.saturating_sub(60).max(sentence.start));
-    let before = &text[start..trigger.start];
-    let clause = before
-        .rsplit([',', ';', ':', '(', '—'])
-        .next()
-        .unwrap_or(before);
-    let words: Vec<&str> = clause
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .rev()
-        .take(6)
-        .collect();
+    let words = clause_words_before(text, sentence, trigger, 60, 6);
     let is = |i: usize, w: &str| words.get(i).is_some_and(|x| x.eq_ignore_ascii_case(w));
     // "had seized", "had been captured"
     if is(0, "had") || (is(0, "been") && is(1, "had")) {
@@ -2827,6 +2826,7 @@ fn recalled(text: &str, sentence: Span, trigger: Span) -> bool {
     words.iter().any(|w| w.eq_ignore_ascii_case("after"))
 }
 
+/// Frames of forces moving into or out of a place.
 fn moves_in_or_out(frame: Frame) -> bool {
     matches!(
         frame,
