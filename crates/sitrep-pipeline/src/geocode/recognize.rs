@@ -478,9 +478,7 @@ pub(crate) fn mention_for_span(
         }
     }
     // A demonym given as a toponym ("Canadian") is its country, not a town of that name.
-    if postings.iter().any(|p| p.is_demonym()) {
-        postings.retain(|p| p.is_demonym());
-    }
+    prefer_demonyms(&mut postings);
     let mut fragment = false;
     if postings.is_empty() {
         let (found, hint) = partial_lookup(gaz, lex, without_the);
@@ -501,6 +499,14 @@ pub(crate) fn mention_for_span(
         weak: false,
         fallback: false,
         fragment,
+    }
+}
+
+/// Where some postings read the name as a demonym ("Canadian"), only those: the name is the
+/// country's adjective, not a town called so.
+fn prefer_demonyms(postings: &mut Vec<Posting>) {
+    if postings.iter().any(|p| p.is_demonym()) {
+        postings.retain(|p| p.is_demonym());
     }
 }
 
@@ -529,9 +535,9 @@ fn partial_lookup(gaz: &Gazetteer, lex: &Lexicon, name: &str) -> (Vec<Posting>, 
             {
                 continue;
             }
-            // Only main names: a fragment matching some place's alternate name ("Tirah" of
-            // "Tirah Valley") is too weak to stand for the whole. A country is named by its
-            // short forms and adjectives too ("US Federal Reserve", "European Central Bank").
+            // Only main names: a fragment matching some far place's alternate name is too weak
+            // to stand for the whole. A country is named by its short forms and adjectives too
+            // ("US Federal Reserve", "European Central Bank").
             let mut postings: Vec<Posting> = gaz
                 .lookup(&part.join(" "))
                 .into_iter()
@@ -544,9 +550,7 @@ fn partial_lookup(gaz: &Gazetteer, lex: &Lexicon, name: &str) -> (Vec<Posting>, 
                         )
                 })
                 .collect();
-            if postings.iter().any(|p| p.is_demonym()) {
-                postings.retain(|p| p.is_demonym());
-            }
+            prefer_demonyms(&mut postings);
             if !postings.is_empty() {
                 let hint = words
                     .get(start + len)
