@@ -98,43 +98,60 @@ fn vague_number(word: &str) -> Option<u32> {
 }
 
 fn multiplier(word: &str) -> Option<u64> {
-    match word.to_ascii_lowercase().as_str() {
-        "hundred" => Some(100),
-        "thousand" => Some(1000),
-        "million" => Some(1_000_000),
-        _ => None,
-    }
+    [("hundred", 100), ("thousand", 1000), ("million", 1_000_000)]
+        .into_iter()
+        .find(|(w, _)| word.eq_ignore_ascii_case(w))
+        .map(|(_, m)| m)
 }
 
+/// "at least", "more than", "about"… ending `words`: the kind of count and how many words
+/// the qualifier takes.
 fn qualifier(words: &[&str]) -> Option<(Approx, usize)> {
-    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
-    let l: Vec<&str> = lower.iter().map(String::as_str).collect();
-    let two = |a: &str, b: &str| l.len() >= 2 && l[l.len() - 2] == a && l[l.len() - 1] == b;
+    let n = words.len();
+    let is = |i: usize, x: &str| words[i].eq_ignore_ascii_case(x);
+    let two = |a: &str, b: &str| n >= 2 && is(n - 2, a) && is(n - 1, b);
     if two("at", "least") || two("more", "than") || two("no", "fewer") || two("not", "less") {
         return Some((Approx::AtLeast, 2));
     }
     if two("close", "to") || two("as", "many") || two("up", "to") {
-        let a = if l[l.len() - 2] == "close" {
+        let a = if is(n - 2, "close") {
             Approx::About
         } else {
             Approx::AtMost
         };
         return Some((a, 2));
     }
-    match l.last().copied() {
-        Some("over" | "above") => Some((Approx::AtLeast, 1)),
-        Some(
-            "around" | "about" | "some" | "nearly" | "almost" | "approximately" | "roughly"
-            | "estimated",
-        ) => Some((Approx::About, 1)),
-        _ => None,
+    let last = n.checked_sub(1)?;
+    if ["over", "above"].iter().any(|w| is(last, w)) {
+        return Some((Approx::AtLeast, 1));
     }
+    let about = [
+        "around",
+        "about",
+        "some",
+        "nearly",
+        "almost",
+        "approximately",
+        "roughly",
+        "estimated",
+    ];
+    about
+        .iter()
+        .any(|w| is(last, w))
+        .then_some((Approx::About, 1))
 }
 
 /// Parses a digit token ("1,600", "1.6"), `None` when absurd.
 fn digits(s: &str) -> Option<f64> {
-    let cleaned: String = s.chars().filter(|c| *c != ',').collect();
-    let v: f64 = cleaned.parse().ok()?;
+    let v: f64 = if s.contains(',') {
+        s.chars()
+            .filter(|c| *c != ',')
+            .collect::<String>()
+            .parse()
+            .ok()?
+    } else {
+        s.parse().ok()?
+    };
     v.is_finite().then_some(v)
 }
 
@@ -182,7 +199,7 @@ pub fn find_quantities(text: &str, toks: &[Token]) -> Vec<Quantity> {
                     end = i + 1;
                 }
                 // "a" and "one" count only before "dozen"/a noun handled by the caller's head check.
-                let is_article = matches!(w.to_ascii_lowercase().as_str(), "a" | "an");
+                let is_article = w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an");
                 if is_article {
                     if toks
                         .get(i + 1)
@@ -732,25 +749,19 @@ pub fn find_casualties_in(text: &str, toks: &[Token]) -> Vec<Casualty> {
             continue;
         }
         // Ages: "a 25-year-old man", "the 30 year old".
-        let after_number: String = toks[q.token + 1..toks.len().min(q.token + 3)]
-            .iter()
-            .map(|t| t.text(text).to_ascii_lowercase())
-            .collect();
-        if after_number.starts_with("-year")
-            || after_number.starts_with("year-old")
-            || after_number.starts_with("yearold")
+        let after_number = joined_lowercase(text, &toks[q.token + 1..toks.len().min(q.token + 3)]);
+        if after_number.starts_with(b"-year")
+            || after_number.starts_with(b"year-old")
+            || after_number.starts_with(b"yearold")
         {
             continue;
         }
-        let head = toks
-            .get(q.token + 1)
-            .filter(|t| t.is_word())
-            .map(|t| t.text(text).to_ascii_lowercase());
         // An active verb right before the number takes it as its object: "killed three villagers".
-        let start_tok = toks
-            .iter()
-            .position(|t| t.span.start >= q.span.start)
-            .unwrap_or(q.token);
+        let start_tok = if first_tok < toks.len() {
+            first_tok
+        } else {
+            q.token
+        };
         let mut found: Option<(CasualtyKind, Span)> = start_tok
             .checked_sub(1)
             .map(|j| &toks[j])
@@ -838,8 +849,10 @@ pub fn find_casualties_in(text: &str, toks: &[Token]) -> Vec<Casualty> {
                     found = Some((k, t.span));
                     break;
                 }
+                let mut buf = [0u8; NUMBER_WORD_BYTES];
+                // A word longer than the buffer is none of these.
                 if !matches!(
-                    w.to_ascii_lowercase().as_str(),
+                    ascii_lower(w, &mut buf).unwrap_or_default(),
                     "rose"
                         | "risen"
                         | "climbed"
@@ -869,6 +882,10 @@ pub fn find_casualties_in(text: &str, toks: &[Token]) -> Vec<Casualty> {
             }
         }
         if let Some((kind, verb)) = found {
+            let head = toks
+                .get(q.token + 1)
+                .filter(|t| t.is_word())
+                .map(|t| t.text(text).to_ascii_lowercase());
             // Ages and durations: "a 25-year-old", "4 hours".
             // "88 animals stolen" is not a toll; "9 cattle rustlers" is.
             let compound_person = toks.get(q.token + 2).is_some_and(|t| {
@@ -913,6 +930,34 @@ pub fn find_casualties_in(text: &str, toks: &[Token]) -> Vec<Casualty> {
         out.push(c);
     }
     out
+}
+
+/// The texts of `toks` joined and ASCII-lowercased, up to their first 16 bytes.
+fn joined_lowercase(text: &str, toks: &[Token]) -> JoinedHead {
+    let mut head = JoinedHead::default();
+    for t in toks {
+        for &b in t.text(text).as_bytes() {
+            if head.len == head.bytes.len() {
+                return head;
+            }
+            head.bytes[head.len] = b.to_ascii_lowercase();
+            head.len += 1;
+        }
+    }
+    head
+}
+
+/// The first bytes of a few words joined (see [`joined_lowercase`]).
+#[derive(Default)]
+struct JoinedHead {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl JoinedHead {
+    fn starts_with(&self, prefix: &[u8]) -> bool {
+        self.bytes[..self.len].starts_with(prefix)
+    }
 }
 
 /// Counts joined by "and" share their verb: "killing three civilians and five police",

@@ -215,6 +215,9 @@ pub struct TriggerSet {
     /// Patterns indexed by their first word (or prefix) for a quick start check.
     by_first: FxHashMap<String, Vec<(Frame, Vec<Part>)>>,
     prefixes: Vec<(String, Frame, Vec<Part>)>,
+    /// Indices into `prefixes` by the first byte a word must have to start with each (in
+    /// file order), so a word is checked only against the prefixes it could start with.
+    prefixes_by_byte: Vec<Vec<usize>>,
 }
 
 /// An error in the trigger file, with its line.
@@ -269,6 +272,14 @@ impl TriggerSet {
                 }
             }
         }
+        set.prefixes_by_byte = vec![Vec::new(); 256];
+        for (k, (prefix, _, _)) in set.prefixes.iter().enumerate() {
+            match prefix.as_bytes().first() {
+                Some(&b) => set.prefixes_by_byte[usize::from(b)].push(k),
+                // An empty prefix starts every word.
+                None => set.prefixes_by_byte.iter_mut().for_each(|v| v.push(k)),
+            }
+        }
         Ok(set)
     }
 
@@ -310,7 +321,14 @@ impl TriggerSet {
                     consider(*frame, parts);
                 }
             }
-            for (prefix, frame, parts) in &self.prefixes {
+            let first_byte = lower[i].as_bytes().first().copied().unwrap_or_default();
+            for &k in self
+                .prefixes_by_byte
+                .get(usize::from(first_byte))
+                .into_iter()
+                .flatten()
+            {
+                let (prefix, frame, parts) = &self.prefixes[k];
                 if lower[i].starts_with(prefix.as_str()) {
                     consider(*frame, parts);
                 }

@@ -24,6 +24,15 @@ fn map_char(c: char) -> Mapped {
     }
 }
 
+/// [`map_char`] of an ASCII byte.
+fn map_ascii(b: u8) -> Mapped {
+    match b {
+        b if b <= b' ' || b == 0x7f => Mapped::Space,
+        b'`' => Mapped::Char('\''),
+        b => Mapped::Char(char::from(b)),
+    }
+}
+
 /// An alias in the form the matcher sees text.
 pub(super) fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -60,10 +69,20 @@ impl Norm {
             ends: Vec::with_capacity(sentence.len()),
             base,
         };
-        for (i, c) in sentence.char_indices() {
+        let mut i = 0;
+        while let Some(&b) = sentence.as_bytes().get(i) {
+            // An ASCII byte is its own character (most text); others are decoded.
+            let (c, mapped) = if b.is_ascii() {
+                (char::from(b), map_ascii(b))
+            } else if let Some(c) = sentence.get(i..).and_then(|t| t.chars().next()) {
+                (c, map_char(c))
+            } else {
+                break;
+            };
             // Fits: i + len <= sentence.len() <= u32::MAX.
             let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
-            match map_char(c) {
+            i += c.len_utf8();
+            match mapped {
                 Mapped::Drop => {}
                 Mapped::Space if n.text.ends_with(' ') => {
                     if let Some(last) = n.ends.last_mut() {
@@ -133,6 +152,18 @@ impl Norm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_bytes_map_as_their_characters_do() {
+        for b in 0u8..128 {
+            let same = match (map_ascii(b), map_char(char::from(b))) {
+                (Mapped::Drop, Mapped::Drop) | (Mapped::Space, Mapped::Space) => true,
+                (Mapped::Char(x), Mapped::Char(y)) => x == y,
+                _ => false,
+            };
+            assert!(same, "byte {b:#x}");
+        }
+    }
 
     #[test]
     fn spans_map_back_through_collapsed_space_and_quotes() {

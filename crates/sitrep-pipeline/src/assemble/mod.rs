@@ -12,6 +12,7 @@ pub mod coding;
 pub mod places;
 pub mod roles;
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
@@ -616,8 +617,25 @@ struct SentenceFacts<'s> {
     toks: Vec<Token>,
     actors: Vec<ActorMention>,
     sites: Vec<SiteMention>,
-    dates: Vec<DateMention>,
+    dates: &'s SentenceDates<'s>,
     mentions: Vec<&'s PlaceMention>,
+}
+
+/// A sentence's dates, read the first time something asks for them: a sentence without an
+/// event word, whose date no later event borrows, is never read for dates.
+struct SentenceDates<'s> {
+    reader: &'s DateReader,
+    text: &'s str,
+    span: Span,
+    published: Option<NaiveDate>,
+    read: OnceCell<Vec<DateMention>>,
+}
+
+impl SentenceDates<'_> {
+    fn get(&self) -> &[DateMention] {
+        self.read
+            .get_or_init(|| self.reader.find(self.text, self.span, self.published))
+    }
 }
 
 impl<'a> Assembler<'a> {
@@ -672,7 +690,23 @@ impl<'a> Assembler<'a> {
         // Haditha"): a later "the dam" with no place of its own is there.
         let mut facility_sites: HashMap<&'static str, (usize, Site)> = HashMap::new();
         let mut doubted = 0usize;
-        let mut last_date: Option<(usize, (NaiveDate, u8))> = None;
+        let sentence_dates: Vec<SentenceDates<'_>> = sentences
+            .iter()
+            .map(|&span| SentenceDates {
+                reader: self.dates,
+                text,
+                span,
+                published: doc.published,
+                read: OnceCell::new(),
+            })
+            .collect();
+        // The last date stated in the three sentences before `si`: an event without a date
+        // of its own is on it.
+        let date_before = |si: usize| {
+            (si.saturating_sub(3)..si)
+                .rev()
+                .find_map(|j| sentence_dates.get(j).and_then(|d| stated_date(d.get())))
+        };
         // Mentions by sentence, in one pass: a scan per sentence is quadratic in long documents.
         let mut by_sentence: Vec<Vec<&PlaceMention>> = vec![Vec::new(); sentences.len()];
         for m in &mentions {
@@ -704,7 +738,7 @@ impl<'a> Assembler<'a> {
                 date_context: doc.published,
                 long_report: sentences.len() > LONG_REPORT_SENTENCES,
                 sites: places::sites(self.gaz(), text, &toks, &sent_mentions),
-                dates: self.dates.find(text, span, doc.published),
+                dates: &sentence_dates[si],
                 actors,
                 toks,
                 mentions: sent_mentions,
@@ -746,7 +780,7 @@ impl<'a> Assembler<'a> {
                     c.confidence *= 0.85;
                 }
                 if c.date.is_none()
-                    && let Some((_, d)) = last_date.filter(|(at, _)| si - at <= 3)
+                    && let Some(d) = date_before(si)
                 {
                     c.date = Some(d);
                 }
@@ -757,9 +791,6 @@ impl<'a> Assembler<'a> {
                 .find(|c| c.site.is_some() && !c.frame.is_political())
             {
                 last_site = c.site.map(|s| (si, s));
-            }
-            if let Some(d) = stated_date(&facts.dates) {
-                last_date = Some((si, d));
             }
             if let Some(place) = facts
                 .sites
@@ -978,7 +1009,7 @@ impl<'a> Assembler<'a> {
             .triggers
             .find(text, &f.toks)
             .into_iter()
-            .filter(|h| !in_background(text, &f.dates, h.span) && !long_spell(text, h.span))
+            .filter(|h| !in_background(text, f.dates.get(), h.span) && !long_spell(text, h.span))
             .collect();
         let mut asserted: Vec<TriggerHit> = Vec::new();
         for h in &hits {
@@ -993,7 +1024,7 @@ impl<'a> Assembler<'a> {
                                 place: site.entry,
                                 holder,
                                 negated: true,
-                                date: stated_date(&f.dates).map(|d| d.0).or(doc.published),
+                                date: stated_date(f.dates.get()).map(|d| d.0).or(doc.published),
                                 evidence: f.span,
                             });
                         }
@@ -1083,7 +1114,7 @@ impl<'a> Assembler<'a> {
                 site: self.nearest_site(f, h),
                 actor1: agent,
                 actor2: patient,
-                date: stated_date(&f.dates),
+                date: stated_date(f.dates.get()),
                 fatalities: 0,
                 wounded: None,
                 confidence: 0.5,
@@ -1119,7 +1150,7 @@ impl<'a> Assembler<'a> {
         // background, not this event's.
         let casualties: Vec<_> = find_casualties_in(text, &f.toks)
             .into_iter()
-            .filter(|c| !dated_earlier(text, &f.dates, c.verb, doc.published))
+            .filter(|c| !dated_earlier(text, f.dates.get(), c.verb, doc.published))
             .collect();
         let mut main = *main;
         // "Residents protested against the bomb blast": the blast is what they protest, the
@@ -1220,7 +1251,7 @@ impl<'a> Assembler<'a> {
             && wounded.is_none()
             && r.patient.is_none()
             && f.sites.is_empty()
-            && stated_date(&f.dates).is_none()
+            && stated_date(f.dates.get()).is_none()
         {
             return;
         }
@@ -1373,7 +1404,7 @@ impl<'a> Assembler<'a> {
         // 11 killed.").
         if main.frame == Frame::Kill
             && f.sites.is_empty()
-            && stated_date(&f.dates).is_none()
+            && stated_date(f.dates.get()).is_none()
             && let Some(prev) = out
                 .iter_mut()
                 .rev()
@@ -1422,7 +1453,7 @@ impl<'a> Assembler<'a> {
         // pay. Police fired tear gas.") is that protest's intervention, not another event.
         if coding.sub_event_type == Some(sitrep_model::SubEventType::ProtestWithIntervention)
             && f.sites.is_empty()
-            && stated_date(&f.dates).is_none()
+            && stated_date(f.dates.get()).is_none()
             && let Some(prev) = out
                 .iter_mut()
                 .rev()
@@ -1449,7 +1480,7 @@ impl<'a> Assembler<'a> {
             site: self.nearest_site(f, main),
             actor1,
             actor2,
-            date: event_date(text, f.span, &f.dates, main.span),
+            date: event_date(text, f.span, f.dates.get(), main.span),
             fatalities: killed,
             wounded,
             confidence: if specific { 0.75 } else { 0.6 },
@@ -1790,7 +1821,7 @@ impl<'a> Assembler<'a> {
             return;
         }
         let objects = self.objects(f, h, text);
-        let date = stated_date(&f.dates);
+        let date = stated_date(f.dates.get());
         match h.frame {
             Frame::Control => {
                 let Some(holder) = self.holder(f, h, text, salient, ctx) else {

@@ -10,7 +10,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rustc_hash::FxHashMap;
+use std::hash::Hasher;
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 mod dense;
 mod fit;
@@ -84,33 +86,79 @@ struct Ranked<R> {
     row: R,
 }
 
-/// `rows` with each feature's rank in byte-wise order: the order [`features`] sorts into.
-fn ranked<R>(rows: FxHashMap<Box<str>, R>) -> FxHashMap<Box<str>, Ranked<R>> {
-    let mut keyed: Vec<(Box<str>, R)> = rows.into_iter().collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    keyed
-        .into_iter()
-        .enumerate()
-        .map(|(i, (f, row))| {
-            (
-                f,
+/// A weight table keyed by a 64-bit hash of each feature's text, so a lookup compares one
+/// integer held in the table instead of reading the key's string from elsewhere in memory
+/// (that read was a cache miss per feature). The seed is the first that gives the table's
+/// own features distinct keys. A feature the table lacks could share a key with one it has
+/// (odds about n / 2^64 per lookup, some 10^-15 for 60,000 features) and read its weights.
+#[derive(Debug, Clone, Default)]
+struct FeatureTable<R> {
+    seed: u64,
+    rows: FxHashMap<u64, Ranked<R>>,
+    /// The features, in rank order.
+    names: Box<[Box<str>]>,
+}
+
+/// The 64-bit key of feature `f` under `seed`.
+fn feature_key(seed: u64, f: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_u64(seed);
+    h.write(f.as_bytes());
+    h.finish()
+}
+
+impl<R> FeatureTable<R> {
+    /// `rows` with each feature's rank in byte-wise order (the order [`features`] sorts
+    /// into), keyed under the first seed without a collision among them.
+    fn new(rows: FxHashMap<Box<str>, R>) -> Self {
+        let mut keyed: Vec<(Box<str>, R)> = rows.into_iter().collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let seed = (0u64..)
+            .find(|&seed| {
+                let mut seen = FxHashSet::default();
+                keyed.iter().all(|(f, _)| seen.insert(feature_key(seed, f)))
+            })
+            .unwrap_or_default();
+        let mut names = Vec::with_capacity(keyed.len());
+        let mut table = FxHashMap::default();
+        table.reserve(keyed.len());
+        for (i, (f, row)) in keyed.into_iter().enumerate() {
+            table.insert(
+                feature_key(seed, &f),
                 Ranked {
                     rank: i as u32,
                     row,
                 },
-            )
-        })
-        .collect()
+            );
+            names.push(f);
+        }
+        Self {
+            seed,
+            rows: table,
+            names: names.into(),
+        }
+    }
+
+    fn get(&self, f: &str) -> Option<&Ranked<R>> {
+        self.rows.get(&feature_key(self.seed, f))
+    }
+
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Every feature and its row, in rank order.
+    fn iter(&self) -> impl Iterator<Item = (&str, &R)> {
+        self.names
+            .iter()
+            .filter_map(|f| self.get(f).map(|r| (&**f, &r.row)))
+    }
 }
 
 /// The rows of `table` that the features of `text` (see [`features`]) find, each once, in
 /// the features' sorted order, so weights add up in the same order as over the sorted
 /// features: the ranks are sorted instead of the strings. `buf` is scratch.
-fn hits<'m, R>(
-    text: &str,
-    buf: &mut String,
-    table: &'m FxHashMap<Box<str>, Ranked<R>>,
-) -> Vec<&'m Ranked<R>> {
+fn hits<'m, R>(text: &str, buf: &mut String, table: &'m FeatureTable<R>) -> Vec<&'m Ranked<R>> {
     let words = words_of(text, buf);
     let mut found: Vec<&'m Ranked<R>> = Vec::with_capacity(words.len() * 2 + 1);
     found.extend(table.get("<bias>"));
@@ -224,7 +272,7 @@ type WeightRow = Box<[(u16, f32)]>;
 #[derive(Debug, Clone, Default)]
 pub struct LinearModel {
     pub labels: Vec<String>,
-    weights: FxHashMap<Box<str>, Ranked<WeightRow>>,
+    weights: FeatureTable<WeightRow>,
 }
 
 /// Training settings.
@@ -350,7 +398,7 @@ impl LinearModel {
         }
         Self {
             labels,
-            weights: ranked(weights),
+            weights: FeatureTable::new(weights),
         }
     }
 
@@ -395,10 +443,7 @@ impl LinearModel {
         out.push_str("labels\t");
         out.push_str(&self.labels.join("|"));
         out.push('\n');
-        let mut keys: Vec<&Box<str>> = self.weights.keys().collect();
-        keys.sort();
-        for k in keys {
-            let row = &self.weights[k].row;
+        for (k, row) in self.weights.iter() {
             let cells: Vec<String> = row.iter().map(|(c, x)| format!("{c}:{x}")).collect();
             out.push_str(k);
             out.push('\t');
@@ -443,12 +488,12 @@ impl LinearModel {
         }
         Ok(Self {
             labels,
-            weights: ranked(weights),
+            weights: FeatureTable::new(weights),
         })
     }
 
     pub fn is_empty(&self) -> bool {
-        self.weights.is_empty()
+        self.weights.len() == 0
     }
 }
 
@@ -591,7 +636,7 @@ pub struct EventClassifier {
     subs: LinearModel,
     /// Both heads' weights by feature: [`EventClassifier::scores`] runs on every sentence
     /// with an event, and one lookup per feature instead of one per head halves its hashing.
-    joint: FxHashMap<Box<str>, Ranked<JointRow>>,
+    joint: FeatureTable<JointRow>,
     semantic: Option<Semantic>,
     /// Names this classifier's entries in the per-thread `PROBABILITIES` cache: a clone
     /// scores as the original does and shares it; a classifier given a semantic layer gets
@@ -650,13 +695,13 @@ struct JointRow {
 impl EventClassifier {
     pub fn new(types: LinearModel, subs: LinearModel) -> Self {
         let mut joint: FxHashMap<Box<str>, JointRow> = FxHashMap::default();
-        for (f, r) in &types.weights {
-            joint.entry(f.clone()).or_default().types = r.row.clone();
+        for (f, row) in types.weights.iter() {
+            joint.entry(f.into()).or_default().types = row.clone();
         }
-        for (f, r) in &subs.weights {
-            joint.entry(f.clone()).or_default().subs = r.row.clone();
+        for (f, row) in subs.weights.iter() {
+            joint.entry(f.into()).or_default().subs = row.clone();
         }
-        let joint = ranked(joint);
+        let joint = FeatureTable::new(joint);
         Self {
             types,
             subs,
