@@ -468,6 +468,13 @@ const UNNAMED_PLACES: &[&str] = &[
     "hilltop",
     "hilltops",
     "heights",
+    "valley",
+    "valleys",
+    "commune",
+    "communes",
+    "municipality",
+    "locality",
+    "enclave",
     "headquarters",
     "frontline",
     "barracks",
@@ -577,7 +584,41 @@ fn word_before(text: &str, at: usize) -> &str {
         .unwrap_or("")
 }
 
-/// Whether a capture's object is a place word: in the five words after the trigger, or
+/// Words telling that a place changed hands without a fight.
+const UNOPPOSED: &[&str] = &[
+    "without firing a shot",
+    "without a shot",
+    "without a fight",
+    "without fighting",
+    "without any fighting",
+    "without resistance",
+    "without meeting resistance",
+    "without meeting any resistance",
+    "met no resistance",
+    "no resistance",
+    "little resistance",
+    "nobody resisted",
+    "no one resisted",
+    "no fighting was reported",
+    "no reports of fighting",
+    "no reports of clashes",
+    "no clashes were reported",
+    "no shots were fired",
+    "unopposed",
+    "without bloodshed",
+];
+
+/// Whether the sentence `span` or the one after it (up to `next_end`) says the place was
+/// taken without a fight.
+fn unopposed(span: Span, next_end: usize, text: &str) -> bool {
+    let lower = text
+        .get(span.start..next_end.max(span.end))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    UNOPPOSED.iter().any(|w| lower.contains(w))
+}
+
+/// Whether a capture's object is a place word: in the trigger's own words and the five after, or
 /// (`before`) the eight before it ("three other towns fell to …"), within its clause.
 fn names_unnamed_place(text: &str, toks: &[Token], h: &TriggerHit, before: bool) -> bool {
     let place = |t: &Token| {
@@ -585,9 +626,10 @@ fn names_unnamed_place(text: &str, toks: &[Token], h: &TriggerHit, before: bool)
         UNNAMED_PLACES.iter().any(|p| p.eq_ignore_ascii_case(w))
     };
     let stop = |t: &&Token| !matches!(t.text(text), "." | ";" | ",");
+    // The trigger's own words count ("recovered the village").
     toks.iter()
-        .skip(h.last + 1)
-        .take(5)
+        .skip(h.first + 1)
+        .take(h.last - h.first + 5)
         .take_while(stop)
         .any(place)
         || before
@@ -1910,7 +1952,14 @@ impl<'a> Assembler<'a> {
                             .compose(Role::ArmedUnidentified, Some(c), ctx.date)
                     })
                 });
-                let coding = code(h.frame, taker.as_ref(), Victims::Unknown, false);
+                // "walked into Barawe without firing a shot": a place taken without a battle
+                // changes hands non-violently, whoever takes it.
+                let frame = if unopposed(f.span, f.next_end, text) {
+                    Frame::Handover
+                } else {
+                    h.frame
+                };
+                let coding = code(frame, taker.as_ref(), Victims::Unknown, false);
                 let loser = patient.filter(coding::is_armed);
                 let firm = firm_capture(h.span.slice(text));
                 if objects.is_empty() && names_unnamed_place(text, &f.toks, h, true) {

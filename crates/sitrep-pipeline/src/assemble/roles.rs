@@ -225,6 +225,24 @@ fn backed(text: &str, actors: &[ActorMention], last: usize) -> usize {
     i
 }
 
+/// Whether actor `i` is named as backing someone the text does not name as an actor ("its
+/// units, supported by VDP volunteers, regained …"): then it is not the subject either.
+fn is_backer(text: &str, actors: &[ActorMention], i: usize) -> bool {
+    let start = actors[i].span.start;
+    let head = text.get(..start).unwrap_or("");
+    // The clause so far, back to a comma or stop.
+    let clause = head.rsplit([',', ';', '.']).next().unwrap_or(head);
+    let lower = clause.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    (0..=1).any(|extra| {
+        let head = &words[..words.len().saturating_sub(extra)];
+        matches!(
+            head,
+            [.., "backed" | "supported" | "aided" | "assisted", "by"] | [.., "alongside"]
+        )
+    })
+}
+
 /// Whether the text between two actors joins them as one subject: a joint ("and", "&", a
 /// comma) with at most one lowercase word before it and one after.
 fn coordinates(gap: &str) -> bool {
@@ -366,6 +384,7 @@ pub fn roles(text: &str, toks: &[Token], hit: &TriggerHit, actors: &[ActorMentio
         Roles {
             agent: before
                 .map(|b| backed(text, actors, b))
+                .filter(|&b| !is_backer(text, actors, b))
                 .map(|b| first_conjunct(text, actors, b))
                 .or_else(|| speaker_itself(text, toks, hit, actors, break_before))
                 .or(by),
