@@ -413,7 +413,7 @@ pub enum Modality {
 const NEGATORS: &[&str] = &[
     "not", "n't", "never", "no", "neither", "nor", "without", "denied", "deny", "denies",
     "doesn't", "didn't", "don't", "hasn't", "haven't", "wasn't", "weren't", "isn't", "aren't",
-    "cannot", "won't", "wouldn't",
+    "cannot", "won't", "wouldn't", "nobody",
 ];
 const HEDGES: &[&str] = &[
     "could",

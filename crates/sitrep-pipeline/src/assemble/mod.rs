@@ -1396,6 +1396,23 @@ impl<'a> Assembler<'a> {
             // ("attacked", "riot") does not recode it (nor this riot, below).
             sides_decide = true;
         }
+        // Police detaining people at a protest ("detained nine activists as they tried to
+        // march to Government House") intervene in it: ACLED codes the protest, with the
+        // police as its second actor, not an arrest.
+        if coding.sub_event_type == Some(sitrep_model::SubEventType::Arrests)
+            && agent
+                .as_ref()
+                .is_none_or(|a| matches!(a.role, Role::Military | Role::Police))
+            && patient.as_ref().is_some_and(|p| p.role == Role::Protesters)
+        {
+            coding = code(
+                Frame::ProtestIntervene,
+                agent.as_ref(),
+                victims,
+                intervention,
+            );
+            sides_decide = true;
+        }
         // Violence by demonstrators makes a violent demonstration (ACLED), whoever it hurt
         // ("protesters attacked the police station"). Only for those called protesters or
         // demonstrators: the notes code attacks by party supporters, youths or gangs as
