@@ -253,6 +253,13 @@ impl<'a> Geocoder<'a> {
                 recognize::mention_for_span(self.gazetteer, self.lexicon, &doc.text, span, sentence)
             })
             .collect();
+        // "Bourbon and Dauphine streets": streets of the story's town, not towns of those names.
+        for m in &mut out {
+            if names_a_street(&doc.text, m.span) {
+                m.candidates.clear();
+                m.fragment = false;
+            }
+        }
         let given = out.len();
         // The places recognised as in `mentions`, with the same false-hit rules ("Taliban" is
         // also a village's alternate name), serve as context; they count for less than the
@@ -511,4 +518,31 @@ fn round5(x: f64) -> f64 {
 
 fn round3(x: f64) -> f64 {
     (x * 1e3).round() / 1e3
+}
+
+/// The name is one of streets named together ("Royal and Chartres streets", "the Grand/State
+/// intersection", "Elm streets" of "Oak and Elm streets"): a street of the story's town, not a
+/// town of that name. Only plural heads and "intersection": "a Bronx street" is in the Bronx,
+/// and "Perris Boulevard" mostly runs through Perris.
+fn names_a_street(text: &str, span: Span) -> bool {
+    let rest = text.get(span.end..).unwrap_or("");
+    let mut words = rest
+        .split(|c: char| c.is_whitespace() || c == '/' || c == ',')
+        .filter(|w| !w.is_empty());
+    let mut next = words.next().unwrap_or("");
+    // One more name joined by "and", "&" or a slash.
+    if rest.starts_with('/') || matches!(next, "and" | "&") {
+        if matches!(next, "and" | "&") {
+            next = words.next().unwrap_or("");
+        }
+        if !next.chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        next = words.next().unwrap_or("");
+    }
+    let next = next.trim_end_matches(|c: char| !c.is_alphanumeric());
+    matches!(
+        next.to_ascii_lowercase().as_str(),
+        "streets" | "avenues" | "roads" | "boulevards" | "intersection"
+    )
 }

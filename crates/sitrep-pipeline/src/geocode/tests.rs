@@ -277,6 +277,16 @@ fn given_spans_are_resolved_in_context() {
             &["Kunduz"],
             &["Kunduz → Kunduz, AF"],
         ),
+        // Streets named together are streets of the story's town, not towns of their names.
+        (
+            "Police in Mobile closed the corner of Paris and Aberdeen streets on Sunday.",
+            &["Mobile", "Paris", "Aberdeen"],
+            &[
+                "Mobile → Mobile, US",
+                "Paris → Mobile, US",
+                "Aberdeen → Mobile, US",
+            ],
+        ),
     ];
     for (text, spans, want) in cases {
         assert_eq!(given(text, spans), *want, "{text:?}");
