@@ -296,8 +296,11 @@ impl<'a> Geocoder<'a> {
         sorted.sort_by_key(|(i, _)| *i);
         let mut out: Vec<PlaceMention> = sorted.into_iter().map(|(_, m)| m).collect();
         let context_mentions = out.split_off(given);
-        let focus_entry =
-            focus(self.gazetteer, &out).or_else(|| focus(self.gazetteer, &context_mentions));
+        // The town most of the given places agree with: a small town named twice that nothing
+        // else in the story supports is not where the story is.
+        let focus_entry = cluster_focus(self.gazetteer, &out)
+            .or_else(|| focus(self.gazetteer, &out))
+            .or_else(|| focus(self.gazetteer, &context_mentions));
         // A fragment of a longer name ("Rue" of "Rue d'Enghein", "Trent" of "Robert Trent Jones
         // Golf Club") is weak evidence: its reading stands only where the story agrees.
         if let Some(f) = focus_entry {
@@ -545,4 +548,50 @@ fn names_a_street(text: &str, span: Span) -> bool {
         next.to_ascii_lowercase().as_str(),
         "streets" | "avenues" | "roads" | "boulevards" | "intersection"
     )
+}
+
+/// The town or district that most of the resolved places agree with (see [`agrees`]: the
+/// same province, or within 161 km), each mention counting as in [`focus`]; of two towns the
+/// same places agree with, the one named more often. `None` when no town or district is
+/// resolved.
+///
+/// [`focus`] counts only a place's own mentions, so a small town named twice that nothing else
+/// supports outweighs a town named once beside its state and a neighbour; here the neighbour
+/// and the state count for it.
+fn cluster_focus(gaz: &Gazetteer, mentions: &[PlaceMention]) -> Option<u32> {
+    let items: Vec<(u32, f64)> = mentions
+        .iter()
+        .filter(|m| m.role == MentionRole::Place && !m.fallback && !m.fragment)
+        .filter(|m| !m.candidates.iter().all(|p| p.is_demonym()))
+        .filter_map(|m| m.resolved.map(|r| (r.entry, 0.5 + r.confidence)))
+        .collect();
+    let mut places: Vec<u32> = items
+        .iter()
+        .map(|&(e, _)| e)
+        .filter(|&e| matches!(gaz.entry(e).kind, EntryKind::Place | EntryKind::Admin2))
+        .collect();
+    places.sort_unstable();
+    places.dedup();
+    places
+        .into_iter()
+        .map(|f| {
+            let score: f64 = items
+                .iter()
+                .filter(|&&(e, _)| agrees(gaz, e, f))
+                .map(|&(_, w)| w)
+                .sum();
+            let own: f64 = items
+                .iter()
+                .filter(|&&(e, _)| e == f)
+                .map(|&(_, w)| w)
+                .sum();
+            (f, score, own)
+        })
+        // Of two towns the same places agree with, the one named more often.
+        .max_by(|a, b| {
+            a.1.total_cmp(&b.1)
+                .then(a.2.total_cmp(&b.2))
+                .then(b.0.cmp(&a.0))
+        })
+        .map(|(f, _, _)| f)
 }

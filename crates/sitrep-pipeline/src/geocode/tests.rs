@@ -287,6 +287,28 @@ fn given_spans_are_resolved_in_context() {
                 "Aberdeen → Mobile, US",
             ],
         ),
+        // A name the gazetteer lacks lies where most of the story's places agree, not in a
+        // small town named twice that nothing else supports.
+        (
+            "Bailey was quiet on Monday, and Bailey again on Tuesday. Fighters moved from Al \
+             Qa'im to Rawah and on to Ramadi. The Zzyzx Market burned overnight.",
+            &[
+                "Bailey",
+                "Bailey",
+                "Al Qa'im",
+                "Rawah",
+                "Ramadi",
+                "Zzyzx Market",
+            ],
+            &[
+                "Bailey → Bailey, US",
+                "Bailey → Bailey, US",
+                "Al Qa'im → Al Qa'im, IQ",
+                "Rawah → Rawah, IQ",
+                "Ramadi → Ramadi, IQ",
+                "Zzyzx Market → Al Qa'im, IQ",
+            ],
+        ),
     ];
     for (text, spans, want) in cases {
         assert_eq!(given(text, spans), *want, "{text:?}");
