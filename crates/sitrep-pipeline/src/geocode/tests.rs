@@ -309,6 +309,12 @@ fn given_spans_are_resolved_in_context() {
                 "Zzyzx Market → Al Qa'im, IQ",
             ],
         ),
+        // A word never a place alone names a sea with its article: "the Gulf".
+        (
+            "Tankers waited in the Gulf, off Qatar.",
+            &["Gulf"],
+            &["Gulf → Persian Gulf, -"],
+        ),
     ];
     for (text, spans, want) in cases {
         assert_eq!(given(text, spans), *want, "{text:?}");
