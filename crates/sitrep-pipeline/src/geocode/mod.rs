@@ -322,7 +322,7 @@ impl<'a> Geocoder<'a> {
         // the story is about.
         // The nearest place named in the same sentence is a better guess than the story's
         // focus ("Logan Elementary" beside "Rogersville").
-        let anchors: Vec<(usize, Span, u32)> = out
+        let anchors: Vec<(usize, Span, u32, f64)> = out
             .iter()
             .chain(context_mentions.iter())
             .filter(|m| m.role == MentionRole::Place && !m.fragment)
@@ -330,15 +330,21 @@ impl<'a> Geocoder<'a> {
                 let r = m.resolved?;
                 let e = self.gazetteer.entry(r.entry);
                 matches!(e.kind, EntryKind::Place | EntryKind::Admin2)
-                    .then_some((m.sentence, m.span, r.entry))
+                    .then_some((m.sentence, m.span, r.entry, r.support))
             })
             .collect();
         for m in out.iter_mut().filter(|m| m.resolved.is_none()) {
             let local = anchors
                 .iter()
-                .filter(|(s, _, _)| *s == m.sentence)
-                .min_by_key(|(_, sp, _)| sp.start.abs_diff(m.span.start))
-                .map(|(_, _, e)| *e);
+                .filter(|(s, _, _, _)| *s == m.sentence)
+                .min_by_key(|(_, sp, _, _)| sp.start.abs_diff(m.span.start))
+                // Like a fragment, a neighbour the story barely supports stands only where the
+                // focus is ("Royal Street at Washington Square" in a New Orleans story).
+                .filter(|&&(_, _, e, support)| {
+                    support >= LOCAL_SUPPORT
+                        || focus_entry.is_none_or(|f| agrees(self.gazetteer, e, f))
+                })
+                .map(|(_, _, e, _)| *e);
             if let Some(entry) = local.or(focus_entry) {
                 m.resolved = Some(Resolution {
                     entry,
@@ -522,6 +528,10 @@ fn round5(x: f64) -> f64 {
 fn round3(x: f64) -> f64 {
     (x * 1e3).round() / 1e3
 }
+
+/// Support (see [`Resolution::support`]) from which the nearest place named in a sentence
+/// stands in for a name the gazetteer lacks even where the story's focus is elsewhere.
+const LOCAL_SUPPORT: f64 = 1.0;
 
 /// The name is one of streets named together ("Royal and Chartres streets", "the Grand/State
 /// intersection", "Elm streets" of "Oak and Elm streets"): a street of the story's town, not a

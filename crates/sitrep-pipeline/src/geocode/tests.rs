@@ -309,6 +309,19 @@ fn given_spans_are_resolved_in_context() {
                 "Zzyzx Market → Al Qa'im, IQ",
             ],
         ),
+        // ... and a place named beside it stands in only if the story supports it or it lies
+        // where the story is.
+        (
+            "Fighters moved from Al Qa'im to Rawah and on to Ramadi. The Zzyzx Market near \
+             Aberdeen burned overnight.",
+            &["Al Qa'im", "Rawah", "Ramadi", "Zzyzx Market"],
+            &[
+                "Al Qa'im → Al Qa'im, IQ",
+                "Rawah → Rawah, IQ",
+                "Ramadi → Ramadi, IQ",
+                "Zzyzx Market → Al Qa'im, IQ",
+            ],
+        ),
         // A word never a place alone names a sea with its article: "the Gulf".
         (
             "Tankers waited in the Gulf, off Qatar.",
