@@ -334,6 +334,17 @@ impl<'a> Geocoder<'a> {
             })
             .collect();
         for m in out.iter_mut().filter(|m| m.resolved.is_none()) {
+            // "Le Bernardin in New York", "the Colony Theatre in Los Angeles": the place the
+            // text puts it in, whatever the story's focus.
+            let within = anchors
+                .iter()
+                .filter(|(s, sp, _, _)| *s == m.sentence && sp.start >= m.span.end)
+                .min_by_key(|(_, sp, _, _)| sp.start)
+                .filter(|(_, sp, _, _)| {
+                    IN_PLACE_LINKS
+                        .contains(&doc.text.get(m.span.end..sp.start).unwrap_or("").trim())
+                })
+                .map(|(_, _, e, _)| *e);
             let local = anchors
                 .iter()
                 .filter(|(s, _, _, _)| *s == m.sentence)
@@ -345,7 +356,7 @@ impl<'a> Geocoder<'a> {
                         || focus_entry.is_none_or(|f| agrees(self.gazetteer, e, f))
                 })
                 .map(|(_, _, e, _)| *e);
-            if let Some(entry) = local.or(focus_entry) {
+            if let Some(entry) = within.or(local).or(focus_entry) {
                 m.resolved = Some(Resolution {
                     entry,
                     confidence: 0.2,
@@ -532,6 +543,10 @@ fn round3(x: f64) -> f64 {
 /// Support (see [`Resolution::support`]) from which the nearest place named in a sentence
 /// stands in for a name the gazetteer lacks even where the story's focus is elsewhere.
 const LOCAL_SUPPORT: f64 = 1.0;
+
+/// Words between a name the gazetteer lacks and the place that follows it that put the one
+/// in the other.
+const IN_PLACE_LINKS: &[&str] = &["in", "at", ",", ", in", "in the", "at the", "in downtown"];
 
 /// The name is one of streets named together ("Royal and Chartres streets", "the Grand/State
 /// intersection", "Elm streets" of "Oak and Elm streets"): a street of the story's town, not a

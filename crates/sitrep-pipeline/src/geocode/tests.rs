@@ -322,6 +322,17 @@ fn given_spans_are_resolved_in_context() {
                 "Zzyzx Market → Al Qa'im, IQ",
             ],
         ),
+        // A name the text puts in a place ("the ... Hotel in Mosul") is there, whichever place
+        // is named nearer.
+        (
+            "Reporters from Baghdad stayed at the Zzyzx Grand Palace Hotel in Mosul.",
+            &["Baghdad", "Zzyzx Grand Palace Hotel", "Mosul"],
+            &[
+                "Baghdad → Baghdad, IQ",
+                "Zzyzx Grand Palace Hotel → Mosul, IQ",
+                "Mosul → Mosul, IQ",
+            ],
+        ),
         // A word never a place alone names a sea with its article: "the Gulf".
         (
             "Tankers waited in the Gulf, off Qatar.",
