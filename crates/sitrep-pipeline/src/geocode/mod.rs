@@ -253,6 +253,13 @@ impl<'a> Geocoder<'a> {
                 recognize::mention_for_span(self.gazetteer, self.lexicon, &doc.text, span, sentence)
             })
             .collect();
+        // "Bourbon and Dauphine streets": streets of the story's town, not towns of those names.
+        for m in &mut out {
+            if names_a_street(&doc.text, m.span) {
+                m.candidates.clear();
+                m.fragment = false;
+            }
+        }
         let given = out.len();
         // The places recognised as in `mentions`, with the same false-hit rules ("Taliban" is
         // also a village's alternate name), serve as context; they count for less than the
@@ -289,8 +296,11 @@ impl<'a> Geocoder<'a> {
         sorted.sort_by_key(|(i, _)| *i);
         let mut out: Vec<PlaceMention> = sorted.into_iter().map(|(_, m)| m).collect();
         let context_mentions = out.split_off(given);
-        let focus_entry =
-            focus(self.gazetteer, &out).or_else(|| focus(self.gazetteer, &context_mentions));
+        // The town most of the given places agree with: a small town named twice that nothing
+        // else in the story supports is not where the story is.
+        let focus_entry = cluster_focus(self.gazetteer, &out)
+            .or_else(|| focus(self.gazetteer, &out))
+            .or_else(|| focus(self.gazetteer, &context_mentions));
         // A fragment of a longer name ("Rue" of "Rue d'Enghein", "Trent" of "Robert Trent Jones
         // Golf Club") is weak evidence: its reading stands only where the story agrees.
         if let Some(f) = focus_entry {
@@ -312,7 +322,7 @@ impl<'a> Geocoder<'a> {
         // the story is about.
         // The nearest place named in the same sentence is a better guess than the story's
         // focus ("Logan Elementary" beside "Rogersville").
-        let anchors: Vec<(usize, Span, u32)> = out
+        let anchors: Vec<(usize, Span, u32, f64)> = out
             .iter()
             .chain(context_mentions.iter())
             .filter(|m| m.role == MentionRole::Place && !m.fragment)
@@ -320,16 +330,33 @@ impl<'a> Geocoder<'a> {
                 let r = m.resolved?;
                 let e = self.gazetteer.entry(r.entry);
                 matches!(e.kind, EntryKind::Place | EntryKind::Admin2)
-                    .then_some((m.sentence, m.span, r.entry))
+                    .then_some((m.sentence, m.span, r.entry, r.support))
             })
             .collect();
         for m in out.iter_mut().filter(|m| m.resolved.is_none()) {
+            // "Le Bernardin in New York", "the Colony Theatre in Los Angeles": the place the
+            // text puts it in, whatever the story's focus.
+            let within = anchors
+                .iter()
+                .filter(|(s, sp, _, _)| *s == m.sentence && sp.start >= m.span.end)
+                .min_by_key(|(_, sp, _, _)| sp.start)
+                .filter(|(_, sp, _, _)| {
+                    IN_PLACE_LINKS
+                        .contains(&doc.text.get(m.span.end..sp.start).unwrap_or("").trim())
+                })
+                .map(|(_, _, e, _)| *e);
             let local = anchors
                 .iter()
-                .filter(|(s, _, _)| *s == m.sentence)
-                .min_by_key(|(_, sp, _)| sp.start.abs_diff(m.span.start))
-                .map(|(_, _, e)| *e);
-            if let Some(entry) = local.or(focus_entry) {
+                .filter(|(s, _, _, _)| *s == m.sentence)
+                .min_by_key(|(_, sp, _, _)| sp.start.abs_diff(m.span.start))
+                // Like a fragment, a neighbour the story barely supports stands only where the
+                // focus is ("Royal Street at Washington Square" in a New Orleans story).
+                .filter(|&&(_, _, e, support)| {
+                    support >= LOCAL_SUPPORT
+                        || focus_entry.is_none_or(|f| agrees(self.gazetteer, e, f))
+                })
+                .map(|(_, _, e, _)| *e);
+            if let Some(entry) = within.or(local).or(focus_entry) {
                 m.resolved = Some(Resolution {
                     entry,
                     confidence: 0.2,
@@ -511,4 +538,85 @@ fn round5(x: f64) -> f64 {
 
 fn round3(x: f64) -> f64 {
     (x * 1e3).round() / 1e3
+}
+
+/// Support (see [`Resolution::support`]) from which the nearest place named in a sentence
+/// stands in for a name the gazetteer lacks even where the story's focus is elsewhere.
+const LOCAL_SUPPORT: f64 = 1.0;
+
+/// Words between a name the gazetteer lacks and the place that follows it that put the one
+/// in the other.
+const IN_PLACE_LINKS: &[&str] = &["in", "at", ",", ", in", "in the", "at the", "in downtown"];
+
+/// The name is one of streets named together ("Royal and Chartres streets", "the Grand/State
+/// intersection", "Elm streets" of "Oak and Elm streets"): a street of the story's town, not a
+/// town of that name. Only plural heads and "intersection": "a Bronx street" is in the Bronx,
+/// and "Perris Boulevard" mostly runs through Perris.
+fn names_a_street(text: &str, span: Span) -> bool {
+    let rest = text.get(span.end..).unwrap_or("");
+    let mut words = rest
+        .split(|c: char| c.is_whitespace() || c == '/' || c == ',')
+        .filter(|w| !w.is_empty());
+    let mut next = words.next().unwrap_or("");
+    // One more name joined by "and", "&" or a slash.
+    if rest.starts_with('/') || matches!(next, "and" | "&") {
+        if matches!(next, "and" | "&") {
+            next = words.next().unwrap_or("");
+        }
+        if !next.chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        next = words.next().unwrap_or("");
+    }
+    let next = next.trim_end_matches(|c: char| !c.is_alphanumeric());
+    matches!(
+        next.to_ascii_lowercase().as_str(),
+        "streets" | "avenues" | "roads" | "boulevards" | "intersection"
+    )
+}
+
+/// The town or district that most of the resolved places agree with (see [`agrees`]: the
+/// same province, or within 161 km), each mention counting as in [`focus`]; of two towns the
+/// same places agree with, the one named more often. `None` when no town or district is
+/// resolved.
+///
+/// [`focus`] counts only a place's own mentions, so a small town named twice that nothing else
+/// supports outweighs a town named once beside its state and a neighbour; here the neighbour
+/// and the state count for it.
+fn cluster_focus(gaz: &Gazetteer, mentions: &[PlaceMention]) -> Option<u32> {
+    let items: Vec<(u32, f64)> = mentions
+        .iter()
+        .filter(|m| m.role == MentionRole::Place && !m.fallback && !m.fragment)
+        .filter(|m| !m.candidates.iter().all(|p| p.is_demonym()))
+        .filter_map(|m| m.resolved.map(|r| (r.entry, 0.5 + r.confidence)))
+        .collect();
+    let mut places: Vec<u32> = items
+        .iter()
+        .map(|&(e, _)| e)
+        .filter(|&e| matches!(gaz.entry(e).kind, EntryKind::Place | EntryKind::Admin2))
+        .collect();
+    places.sort_unstable();
+    places.dedup();
+    places
+        .into_iter()
+        .map(|f| {
+            let score: f64 = items
+                .iter()
+                .filter(|&&(e, _)| agrees(gaz, e, f))
+                .map(|&(_, w)| w)
+                .sum();
+            let own: f64 = items
+                .iter()
+                .filter(|&&(e, _)| e == f)
+                .map(|&(_, w)| w)
+                .sum();
+            (f, score, own)
+        })
+        // Of two towns the same places agree with, the one named more often.
+        .max_by(|a, b| {
+            a.1.total_cmp(&b.1)
+                .then(a.2.total_cmp(&b.2))
+                .then(b.0.cmp(&a.0))
+        })
+        .map(|(f, _, _)| f)
 }

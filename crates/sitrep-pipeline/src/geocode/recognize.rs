@@ -477,6 +477,19 @@ pub(crate) fn mention_for_span(
             }
         }
     }
+    // "the Gulf": a word never a place alone names a sea or region with its article.
+    if postings.is_empty()
+        && single_word
+        && text
+            .get(..span.start)
+            .is_some_and(|b| b.ends_with("the ") || b.ends_with("The "))
+    {
+        postings = gaz
+            .lookup(&format!("the {without_the}"))
+            .into_iter()
+            .filter(|p| gaz.entry(p.entry()).kind == EntryKind::Region)
+            .collect();
+    }
     // A demonym given as a toponym ("Canadian") is its country, not a town of that name.
     prefer_demonyms(&mut postings);
     let mut fragment = false;

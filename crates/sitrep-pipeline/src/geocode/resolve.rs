@@ -41,6 +41,9 @@ pub struct ResolveConfig {
     /// "California" in a story about Pennsylvania is the state, not California, Pennsylvania
     /// (while a bare "Raqqa" is the city in Raqqa province).
     pub w_admin1_alone: f64,
+    /// Bonus of countries, provinces and regions for a name right before "border" or
+    /// "frontier": "the Mexico border" is the country's, not Mexico, Missouri's.
+    pub w_border: f64,
 }
 
 impl Default for ResolveConfig {
@@ -55,6 +58,7 @@ impl Default for ResolveConfig {
             w_cover_admin1: 1.0,
             w_cover_country: 0.0,
             w_admin1_alone: 1.5,
+            w_border: 1.5,
         }
     }
 }
@@ -440,6 +444,20 @@ pub(crate) fn resolve(
         surface = key.0.clone();
         memo.priors.insert(key, (m.candidates.clone(), row));
     }
+    if cfg.w_border != 0.0 {
+        for (m, row) in mentions.iter().zip(priors.iter_mut()) {
+            if before_border(text, m.full_span.end) {
+                for (p, x) in m.candidates.iter().zip(row.iter_mut()) {
+                    if matches!(
+                        gaz.entry(p.entry()).kind,
+                        EntryKind::Country | EntryKind::Admin1 | EntryKind::Region
+                    ) {
+                        *x += cfg.w_border;
+                    }
+                }
+            }
+        }
+    }
     let probs: Vec<Vec<f64>> = priors.iter().map(|p| softmax(p)).collect();
     let groups = name_groups(mentions);
     let mut votes = Votes::collect(gaz, mentions, &probs, &groups);
@@ -822,4 +840,38 @@ fn unit_vector(e: &Entry) -> [f64; 3] {
 fn chord_km(a: [f64; 3], b: [f64; 3]) -> f64 {
     let chord2 = (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2);
     2.0 * EARTH_RADIUS_KM * (chord2 / 4.0).sqrt().min(1.0).asin()
+}
+
+/// The words after `end` are "border" or "frontier" (not "border crossing", "border town"):
+/// a border is between countries or provinces.
+fn before_border(text: &str, end: usize) -> bool {
+    let rest = text.get(end..).unwrap_or("");
+    let mut words = rest
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or("");
+    if !matches!(
+        first.to_ascii_lowercase().as_str(),
+        "border" | "borders" | "frontier"
+    ) {
+        return false;
+    }
+    // Only the next word, right after a space.
+    if !rest.starts_with(' ') {
+        return false;
+    }
+    let second = words.next().unwrap_or("").to_ascii_lowercase();
+    !matches!(
+        second.as_str(),
+        "crossing"
+            | "crossings"
+            | "town"
+            | "city"
+            | "village"
+            | "post"
+            | "point"
+            | "checkpoint"
+            | "gate"
+            | "market"
+    )
 }

@@ -277,6 +277,68 @@ fn given_spans_are_resolved_in_context() {
             &["Kunduz"],
             &["Kunduz → Kunduz, AF"],
         ),
+        // Streets named together are streets of the story's town, not towns of their names.
+        (
+            "Police in Mobile closed the corner of Paris and Aberdeen streets on Sunday.",
+            &["Mobile", "Paris", "Aberdeen"],
+            &[
+                "Mobile → Mobile, US",
+                "Paris → Mobile, US",
+                "Aberdeen → Mobile, US",
+            ],
+        ),
+        // A name the gazetteer lacks lies where most of the story's places agree, not in a
+        // small town named twice that nothing else supports.
+        (
+            "Bailey was quiet on Monday, and Bailey again on Tuesday. Fighters moved from Al \
+             Qa'im to Rawah and on to Ramadi. The Zzyzx Market burned overnight.",
+            &[
+                "Bailey",
+                "Bailey",
+                "Al Qa'im",
+                "Rawah",
+                "Ramadi",
+                "Zzyzx Market",
+            ],
+            &[
+                "Bailey → Bailey, US",
+                "Bailey → Bailey, US",
+                "Al Qa'im → Al Qa'im, IQ",
+                "Rawah → Rawah, IQ",
+                "Ramadi → Ramadi, IQ",
+                "Zzyzx Market → Al Qa'im, IQ",
+            ],
+        ),
+        // ... and a place named beside it stands in only if the story supports it or it lies
+        // where the story is.
+        (
+            "Fighters moved from Al Qa'im to Rawah and on to Ramadi. The Zzyzx Market near \
+             Aberdeen burned overnight.",
+            &["Al Qa'im", "Rawah", "Ramadi", "Zzyzx Market"],
+            &[
+                "Al Qa'im → Al Qa'im, IQ",
+                "Rawah → Rawah, IQ",
+                "Ramadi → Ramadi, IQ",
+                "Zzyzx Market → Al Qa'im, IQ",
+            ],
+        ),
+        // A name the text puts in a place ("the ... Hotel in Mosul") is there, whichever place
+        // is named nearer.
+        (
+            "Reporters from Baghdad stayed at the Zzyzx Grand Palace Hotel in Mosul.",
+            &["Baghdad", "Zzyzx Grand Palace Hotel", "Mosul"],
+            &[
+                "Baghdad → Baghdad, IQ",
+                "Zzyzx Grand Palace Hotel → Mosul, IQ",
+                "Mosul → Mosul, IQ",
+            ],
+        ),
+        // A word never a place alone names a sea with its article: "the Gulf".
+        (
+            "Tankers waited in the Gulf, off Qatar.",
+            &["Gulf"],
+            &["Gulf → Persian Gulf, -"],
+        ),
     ];
     for (text, spans, want) in cases {
         assert_eq!(given(text, spans), *want, "{text:?}");

@@ -172,7 +172,7 @@ const FLOORS: Floors = Floors {
     acled_fatalities_band: 0.90,
     acled_acc161: 0.643,
     lgl_acc161: 0.86,
-    gwn_acc161: 0.89,
+    gwn_acc161: 0.91,
     lgl_recognition_f1: 0.74,
     gwn_recognition_f1: 0.81,
     case_weighted_f1: 0.658,
