@@ -723,7 +723,8 @@ impl<'a> Assembler<'a> {
             country: country_iso.as_deref(),
             date: doc.published,
         };
-        let focus = geocode::focus(self.gaz(), &mentions);
+        let focus = geocode::cluster_focus(self.gaz(), &mentions)
+            .or_else(|| geocode::focus(self.gaz(), &mentions));
         let mut salient = Salience::default();
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut control: Vec<ControlStatement> = Vec::new();

@@ -583,7 +583,7 @@ fn names_a_street(text: &str, span: Span) -> bool {
 /// [`focus`] counts only a place's own mentions, so a small town named twice that nothing else
 /// supports outweighs a town named once beside its state and a neighbour; here the neighbour
 /// and the state count for it.
-fn cluster_focus(gaz: &Gazetteer, mentions: &[PlaceMention]) -> Option<u32> {
+pub fn cluster_focus(gaz: &Gazetteer, mentions: &[PlaceMention]) -> Option<u32> {
     let items: Vec<(u32, f64)> = mentions
         .iter()
         .filter(|m| m.role == MentionRole::Place && !m.fallback && !m.fragment)
