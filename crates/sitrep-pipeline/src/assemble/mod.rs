@@ -488,7 +488,7 @@ const UNNAMED_PLACES: &[&str] = &[
 /// that mean nothing else ([`firm_capture`]: not "seized a vehicle", "entered the camp") and
 /// the fighting happened at the same place (or at none named) on the same day (or none
 /// stated).
-fn subsume_fighting(candidates: &mut Vec<Candidate>) {
+fn subsume_fighting(gaz: &Gazetteer, candidates: &mut Vec<Candidate>) {
     use sitrep_model::SubEventType as S;
     let changes_hands = |c: &Candidate| {
         matches!(
@@ -517,7 +517,7 @@ fn subsume_fighting(candidates: &mut Vec<Candidate>) {
             sentence == c.sentence
                 || (firm
                     && sentence.abs_diff(c.sentence) <= FIGHT_FOR_CAPTURE_SENTENCES
-                    && (site.is_none() || hs.is_none() || site == hs)
+                    && (site.is_none() || hs.is_none() || site == hs || contains(gaz, site, hs))
                     && (date.is_none() || hd.is_none() || date == hd))
         })
     };
@@ -547,6 +547,21 @@ fn subsume_fighting(candidates: &mut Vec<Candidate>) {
             c.wounded = c.wounded.max(w);
             c.more_evidence.extend(evidence);
         }
+    }
+}
+
+/// Whether the province or district `outer` holds the place `inner` ("an offensive in Borno
+/// state" holds the capture of Gwoza).
+fn contains(gaz: &Gazetteer, outer: Option<u32>, inner: Option<u32>) -> bool {
+    let (Some(outer), Some(inner)) = (outer, inner) else {
+        return false;
+    };
+    let o = gaz.entry(outer);
+    let i = gaz.entry(inner);
+    match o.kind {
+        EntryKind::Admin1 => i.admin1 == outer,
+        EntryKind::Admin2 => i.admin2 == outer,
+        _ => false,
     }
 }
 
@@ -870,7 +885,7 @@ impl<'a> Assembler<'a> {
         }
         // Before the whole report's reading recodes anything: the fighting for a capture is
         // part of the capture, not an event the reading could recode on its own.
-        subsume_fighting(&mut candidates);
+        subsume_fighting(self.gaz(), &mut candidates);
         // The classifier reads a short report whole (as it was trained), a long one's opening.
         let short = sentences.len() <= LONG_REPORT_SENTENCES;
         let opening = sentences
