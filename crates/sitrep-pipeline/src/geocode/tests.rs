@@ -344,3 +344,23 @@ fn given_spans_are_resolved_in_context() {
         assert_eq!(given(text, spans), *want, "{text:?}");
     }
 }
+
+/// Areas whose map label sits far from the point GeoNames gives them (an area crossing the
+/// antimeridian; a province whose centroid lies on its mainland part) carry GeoNames' point.
+#[test]
+fn spread_out_provinces_sit_at_geonames_points() {
+    let g = gazetteer();
+    for (name, lat, lon) in [
+        ("Alaska", 64.0, -150.0),
+        ("Newfoundland and Labrador", 52.0, -56.0),
+    ] {
+        let e = g
+            .lookup(name)
+            .into_iter()
+            .map(|p| g.entry(p.entry()))
+            .find(|e| e.kind == sitrep_gazetteer::EntryKind::Admin1)
+            .expect(name);
+        let d = crate::geo::haversine_km(f64::from(e.lat), f64::from(e.lon), lat, lon);
+        assert!(d < 5.0, "{name}: {d} km from GeoNames' point");
+    }
+}
