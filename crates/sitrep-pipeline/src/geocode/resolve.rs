@@ -44,6 +44,10 @@ pub struct ResolveConfig {
     /// Bonus of countries, provinces and regions for a name right before "border" or
     /// "frontier": "the Mexico border" is the country's, not Mexico, Missouri's.
     pub w_border: f64,
+    /// Bonus of a town lying in a county or district the story names elsewhere, and of the
+    /// district holding a town the story names: "Paris" beside "Henry County" is Paris,
+    /// Tennessee, the county's seat, not Paris, Texas.
+    pub w_district: f64,
 }
 
 impl Default for ResolveConfig {
@@ -59,9 +63,13 @@ impl Default for ResolveConfig {
             w_cover_country: 0.0,
             w_admin1_alone: 1.5,
             w_border: 1.5,
+            w_district: W_DISTRICT,
         }
     }
 }
+
+/// Default of [`ResolveConfig::w_district`].
+const W_DISTRICT: f64 = 1.5;
 
 /// Synthetic ids of sitrep's curated supplement start here.
 const CURATED_IDS: u32 = 90_000_000;
@@ -387,6 +395,85 @@ fn pattern_bonus(gaz: &Gazetteer, text: &str, mentions: &[PlaceMention]) -> Vec<
     bonus
 }
 
+/// Bonuses (`weight` or 0) of towns lying in a district (county) that another name of the story
+/// can be read as, and of districts holding a town that another name can be read as: "Paris"
+/// and "Henry County" together are Paris, Tennessee and the Tennessee county it is the seat of.
+/// Empty (no bonus) when no name can be read as a district.
+fn district_bonus(
+    gaz: &Gazetteer,
+    text: &str,
+    mentions: &[PlaceMention],
+    weight: f64,
+) -> Vec<Vec<f64>> {
+    if weight == 0.0 {
+        return Vec::new();
+    }
+    // A name is known by its first candidate (mentions of one name share their candidates).
+    let key = |m: &PlaceMention| m.candidates.first().map(|p| p.entry());
+    // (district, name): districts a name can be read as, and districts holding a reading.
+    let mut named: Vec<(u32, u32)> = Vec::new();
+    let mut holding: Vec<(u32, u32)> = Vec::new();
+    for m in mentions.iter().filter(|m| m.role != MentionRole::Embedded) {
+        let Some(k) = key(m) else { continue };
+        // Only a name given as a district ("Henry County"), not a bare one ("Leicestershire",
+        // whose towns are too many to say anything).
+        let as_district = names_district(m.span.slice(text));
+        for p in &m.candidates {
+            let e = gaz.entry(p.entry());
+            match e.kind {
+                EntryKind::Admin2 if as_district => named.push((p.entry(), k)),
+                EntryKind::Place if e.admin2 != NONE => holding.push((e.admin2, k)),
+                _ => {}
+            }
+        }
+    }
+    if named.is_empty() {
+        return Vec::new();
+    }
+    named.sort_unstable();
+    named.dedup();
+    holding.sort_unstable();
+    holding.dedup();
+    // Whether a name other than `own` is paired with `district` in `list`.
+    let other = |list: &[(u32, u32)], district: u32, own: Option<u32>| {
+        let from = list.partition_point(|&(d, _)| d < district);
+        list[from..]
+            .iter()
+            .take_while(|&&(d, _)| d == district)
+            .any(|&(_, k)| Some(k) != own)
+    };
+    mentions
+        .iter()
+        .map(|m| {
+            let own = key(m);
+            m.candidates
+                .iter()
+                .map(|p| {
+                    let e = gaz.entry(p.entry());
+                    let hit = match e.kind {
+                        EntryKind::Admin2 => other(&holding, p.entry(), own),
+                        EntryKind::Place if e.admin2 != NONE => other(&named, e.admin2, own),
+                        _ => false,
+                    };
+                    if hit { weight } else { 0.0 }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The name ends in a district's head word: "Henry County", "Orleans Parish".
+fn names_district(surface: &str) -> bool {
+    let last = surface
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    ["county", "parish", "borough", "district"]
+        .iter()
+        .any(|h| last.eq_ignore_ascii_case(h))
+}
+
 /// Chooses an entry for every mention with candidates.
 ///
 /// `prior`: country votes from outside the place names (actors tied to one country), added to
@@ -466,6 +553,7 @@ pub(crate) fn resolve(
         votes.total += w;
     }
     let patterns = pattern_bonus(gaz, text, mentions);
+    let districts = district_bonus(gaz, text, mentions, cfg.w_district);
     let cover = Coverage::collect(gaz, mentions);
     // The bundled weights give the country coverage no weight: skip its lookups then (adding
     // the zero it would give changes nothing).
@@ -496,6 +584,7 @@ pub(crate) fn resolve(
                     + cfg.w_country * country
                     + cfg.w_admin1 * admin1
                     + cfg.w_pattern * patterns[mi][ci]
+                    + districts.get(mi).map_or(0.0, |row| row[ci])
                     + cfg.w_cover_admin1 * cover.admin1(mi, e.admin1)
                     + cover_country(mi, e.country)
             })

@@ -16,7 +16,8 @@ const TOWNS: &str = "\
 98717\tRamadi\tRamadi\tAr Ramadi\t33.421\t43.308\tP\tPPLA\tIQ\t\t01\t\t\t\t223500\t\t\t\t
 98182\tBaghdad\tBaghdad\tBagdad\t33.341\t44.401\tP\tPPLC\tIQ\t\t07\t\t\t\t5672513\t\t\t\t
 2988507\tParis\tParis\t\t48.853\t2.349\tP\tPPLC\tFR\t\t11\t\t\t\t2138551\t\t\t\t
-4717560\tParis\tParis\t\t33.661\t-95.556\tP\tPPLA2\tUS\t\tTX\t\t\t\t24782\t\t\t\t
+4717560\tParis\tParis\t\t33.661\t-95.556\tP\tPPLA2\tUS\t\tTX\t277\t\t\t24782\t\t\t\t
+4646571\tParis\tParis\t\t36.302\t-88.327\tP\tPPLA2\tUS\t\tTN\t079\t\t\t10156\t\t\t\t
 4076598\tMobile\tMobile\t\t30.694\t-88.043\tP\tPPLA2\tUS\t\tAL\t\t\t\t190432\t\t\t\t
 740430\tOf\tOf\t\t40.944\t40.267\tP\tPPLA2\tTR\t\t61\t\t\t\t16000\t\t\t\t
 1854487\tObama\tObama\t\t35.5\t135.75\tP\tPPLA2\tJP\t\t32\t\t\t\t31000\t\t\t\t
@@ -342,5 +343,78 @@ fn given_spans_are_resolved_in_context() {
     ];
     for (text, spans, want) in cases {
         assert_eq!(given(text, spans), *want, "{text:?}");
+    }
+}
+
+/// Areas whose map label sits far from the point GeoNames gives them (an area crossing the
+/// antimeridian; a province whose centroid lies on its mainland part) carry GeoNames' point.
+#[test]
+fn spread_out_provinces_sit_at_geonames_points() {
+    let g = gazetteer();
+    for (name, lat, lon) in [
+        ("Alaska", 64.0, -150.0),
+        ("Newfoundland and Labrador", 52.0, -56.0),
+    ] {
+        let e = g
+            .lookup(name)
+            .into_iter()
+            .map(|p| g.entry(p.entry()))
+            .find(|e| e.kind == sitrep_gazetteer::EntryKind::Admin1)
+            .expect(name);
+        let d = crate::geo::haversine_km(f64::from(e.lat), f64::from(e.lon), lat, lon);
+        assert!(d < 5.0, "{name}: {d} km from GeoNames' point");
+    }
+}
+
+/// A town and a county named in one story: the town is the one lying in that county, whichever
+/// is larger ("Paris" beside "Henry County" is Paris, Tennessee, not Paris, Texas). A bare
+/// district name without its head word gives no such hint.
+#[test]
+fn a_named_county_picks_its_town() {
+    // The bundled provinces and the counties of the two towns named Paris.
+    const COUNTIES: &str =
+        "code\tname\tasciiname\tgeonameid\tlatitude\tlongitude\tpopulation\tcoord_source
+US.TN.079\tHenry County\tHenry County\t4628829\t36.311\t-88.327\t10819\tcentroid
+US.GA.151\tHenry County\tHenry County\t4200051\t33.474\t-84.197\t64781\tcentroid
+US.TX.277\tLamar County\tLamar County\t4705086\t33.668\t-95.529\t33631\tcentroid
+";
+    let mut b = sitrep_gazetteer::Builder::new();
+    b.add_divisions(&crate::bundled::divisions(Some(COUNTIES)))
+        .expect("divisions");
+    b.add_geonames("towns", TOWNS.as_bytes()).expect("towns");
+    let g = Gazetteer::from_bytes(&b.finish().expect("compiles")).expect("loads");
+    let l = lexicon();
+    let geo = Geocoder::new(&g, &l);
+    let cases: &[(&str, &str)] = &[
+        (
+            "U.S. marshals took a driver from Paris to the jail. Henry County court set bail.",
+            "Tennessee",
+        ),
+        (
+            "U.S. marshals took a driver from Paris to the jail. Lamar County court set bail.",
+            "Texas",
+        ),
+    ];
+    for &(text, state) in cases {
+        let spans: Vec<Span> = ["Paris", "County"]
+            .iter()
+            .map(|w| {
+                let end = text.find(w).expect("word") + w.len();
+                let start = if *w == "County" {
+                    text[..end - w.len() - 1].rfind(' ').map_or(0, |i| i + 1)
+                } else {
+                    end - w.len()
+                };
+                Span::new(start, end)
+            })
+            .collect();
+        let sents = crate::sentences::split(text, Span::new(0, text.len()));
+        let out = geo.given(&document(text), &sents, &spans);
+        let e = g.entry(out[0].resolved.expect("resolved").entry);
+        assert_eq!(
+            g.admin1_of(e).map(|a| a.name.to_string()).as_deref(),
+            Some(state),
+            "{text}"
+        );
     }
 }
