@@ -171,7 +171,7 @@ const FLOORS: Floors = Floors {
     acled_sub_event_type: 0.838,
     acled_fatalities_band: 0.90,
     acled_acc161: 0.643,
-    lgl_acc161: 0.86,
+    lgl_acc161: 0.88,
     gwn_acc161: 0.91,
     lgl_recognition_f1: 0.74,
     gwn_recognition_f1: 0.81,
