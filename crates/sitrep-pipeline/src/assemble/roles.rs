@@ -206,18 +206,7 @@ fn backed(text: &str, actors: &[ActorMention], last: usize) -> usize {
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        // The backing phrase, then at most one word before the backer's name ("backed by
-        // local Macawisley fighters").
-        let words: Vec<&str> = gap.split_whitespace().collect();
-        let backing = !gap.contains([',', ';', '.'])
-            && (0..=1).any(|extra| {
-                let head = &words[..words.len().saturating_sub(extra)];
-                matches!(
-                    head,
-                    [.., "backed" | "supported" | "aided" | "assisted", "by"] | [.., "alongside"]
-                )
-            });
-        if !backing {
+        if gap.contains([',', ';', '.']) || !ends_with_backing(&gap) {
             break;
         }
         i -= 1;
@@ -228,12 +217,17 @@ fn backed(text: &str, actors: &[ActorMention], last: usize) -> usize {
 /// Whether actor `i` is named as backing someone the text does not name as an actor ("its
 /// units, supported by VDP volunteers, regained …"): then it is not the subject either.
 fn is_backer(text: &str, actors: &[ActorMention], i: usize) -> bool {
-    let start = actors[i].span.start;
-    let head = text.get(..start).unwrap_or("");
+    let head = text.get(..actors[i].span.start).unwrap_or("");
     // The clause so far, back to a comma or stop.
     let clause = head.rsplit([',', ';', '.']).next().unwrap_or(head);
-    let lower = clause.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().collect();
+    ends_with_backing(&clause.to_ascii_lowercase())
+}
+
+/// Whether lowercase `text` ends with a backing phrase ("backed by", "supported by",
+/// "alongside"), then at most one word before the backer's name ("backed by local
+/// Macawisley fighters").
+fn ends_with_backing(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
     (0..=1).any(|extra| {
         let head = &words[..words.len().saturating_sub(extra)];
         matches!(
