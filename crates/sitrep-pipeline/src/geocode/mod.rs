@@ -307,12 +307,14 @@ impl<'a> Geocoder<'a> {
             for m in out.iter_mut().filter(|m| m.fragment) {
                 // A country or region inside the name stands whatever the story's focus
                 // ("Bank of Japan", "Council of Europe").
+                // A country's adjective does not ("French Quarter", "Russian Embassy"): a
+                // continent's does ("European Commission").
+                let adjective = m.candidates.iter().all(|p| p.is_demonym());
                 if m.resolved.is_some_and(|r| {
+                    let e = self.gazetteer.entry(r.entry);
                     !agrees(self.gazetteer, r.entry, f)
-                        && !matches!(
-                            self.gazetteer.entry(r.entry).kind,
-                            EntryKind::Country | EntryKind::Region
-                        )
+                        && (e.kind != EntryKind::Country || adjective)
+                        && e.kind != EntryKind::Region
                 }) {
                     m.resolved = None;
                 }

@@ -265,6 +265,22 @@ fn given_spans_are_resolved_in_context() {
                 "European Central Bank → Europe, -",
             ],
         ),
+        // A country's adjective inside a name is not the country: the French Quarter is in
+        // the story's town. A country's official long form is that country.
+        (
+            "Brass bands played in the French Quarter of Mobile, Alabama.",
+            &["French Quarter", "Mobile"],
+            &["French Quarter → Mobile, US", "Mobile → Mobile, US"],
+        ),
+        (
+            "Envoys of the Democratic People's Republic of Korea met in Geneva. Miners in SA \
+             went on strike.",
+            &["Democratic People's Republic of Korea", "SA"],
+            &[
+                "Democratic People's Republic of Korea → North Korea, KP",
+                "SA → South Africa, ZA",
+            ],
+        ),
         // A bare "New York" is the city; the press abbreviations of provinces are read.
         (
             "She moved from New York to Nelson, BC, last year.",
