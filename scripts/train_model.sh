@@ -17,7 +17,9 @@ NEWS="data/training/news-prose:${NEWS_WEIGHT:-6}"
 "$BIN" train --pack "$B/plover-gsr" --out-dir data/model
 # Semantic heads (data/model/semantic_*.tsv.gz), over the MiniLM encoder's vectors: needs a
 # build with `--features semantic` and the encoder (scripts/fetch_encoder.sh). Pass its
-# folder as ENCODER=target/encoder; the n-gram heads are refitted to the same bytes.
+# folder as ENCODER=target/encoder; the n-gram heads are refitted to the same bytes. The
+# encoder is adapted by the bundled data/model/semantic_lora.safetensors: after refitting
+# those (scripts/finetune_encoder.py), rebuild sitrep before refitting the heads.
 if [[ -n ${ENCODER:-} ]]; then
     mkdir -p target/data-cache
     "$BIN" --encoder-dir "$ENCODER" train --pack "$B/acled-dev" --pack "$NEWS" --out-dir data/model \

@@ -129,6 +129,11 @@ fn bundled_semantic_heads() -> Result<(String, String)> {
     anyhow::bail!("this sitrep was built without the semantic layer")
 }
 
+/// Low-rank updates of the encoder's weights towards ACLED's sub-event types, trained by
+/// `scripts/finetune_encoder.py` (data/model/LICENSE.md says on what).
+#[cfg(feature = "semantic")]
+const BUNDLED_ADAPTERS: &[u8] = include_bytes!("../../../data/model/semantic_lora.safetensors");
+
 /// The MiniLM sentence encoder from its folder.
 #[cfg(feature = "semantic")]
 pub fn encoder(dir: &Path) -> Result<Arc<dyn sitrep_pipeline::classify::TextEncoder>> {
@@ -142,10 +147,21 @@ pub fn encoder(dir: &Path) -> Result<Arc<dyn sitrep_pipeline::classify::TextEnco
         })
     };
     let config = String::from_utf8(read("config.json")?).context("config.json is not UTF-8")?;
+    // The bundled low-rank adapters (scripts/finetune_encoder.py); tuning runs may swap them:
+    // SITREP_ENCODER_ADAPTERS=FILE, or `none` for the plain encoder.
+    let adapters: Option<Vec<u8>> = match std::env::var("SITREP_ENCODER_ADAPTERS") {
+        Ok(v) if v == "none" => None,
+        Ok(path) => Some(
+            std::fs::read(&path)
+                .with_context(|| format!("SITREP_ENCODER_ADAPTERS: reading {path}"))?,
+        ),
+        Err(_) => Some(BUNDLED_ADAPTERS.to_vec()),
+    };
     let model = sitrep_pipeline::classify::minilm::MiniLm::from_bytes(
-        read("model.safetensors")?,
+        &read("model.safetensors")?,
         &config,
         &read("tokenizer.json")?,
+        adapters.as_deref(),
     )
     .map_err(anyhow::Error::msg)
     .with_context(|| format!("loading the sentence encoder in {}", dir.display()))?;

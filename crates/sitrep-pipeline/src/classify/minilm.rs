@@ -28,12 +28,22 @@ impl std::fmt::Debug for MiniLm {
 
 impl MiniLm {
     /// The encoder from the model's `model.safetensors`, `config.json` and
-    /// `tokenizer.json` contents.
-    pub fn from_bytes(weights: Vec<u8>, config: &str, tokenizer: &[u8]) -> Result<Self, String> {
+    /// `tokenizer.json` contents, adapted by low-rank updates (`adapters`, a safetensors file
+    /// of `NAME.lora_a` / `NAME.lora_b` pairs: weight `NAME` becomes `NAME + lora_b · lora_a`).
+    pub fn from_bytes(
+        weights: &[u8],
+        config: &str,
+        tokenizer: &[u8],
+        adapters: Option<&[u8]>,
+    ) -> Result<Self, String> {
         let config: Config =
             serde_json::from_str(config).map_err(|e| format!("config.json: {e}"))?;
-        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &Device::Cpu)
+        let mut tensors = candle_core::safetensors::load_buffer(weights, &Device::Cpu)
             .map_err(|e| format!("model.safetensors: {e}"))?;
+        if let Some(adapters) = adapters {
+            merge_adapters(&mut tensors, adapters)?;
+        }
+        let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
         let model = BertModel::load(vb, &config).map_err(|e| format!("model.safetensors: {e}"))?;
         let mut tokenizer =
             Tokenizer::from_bytes(tokenizer).map_err(|e| format!("tokenizer.json: {e}"))?;
@@ -91,6 +101,41 @@ impl MiniLm {
     }
 }
 
+/// Adds each low-rank update `lora_b · lora_a` in `adapters` to the weight it names.
+fn merge_adapters(
+    tensors: &mut std::collections::HashMap<String, Tensor>,
+    adapters: &[u8],
+) -> Result<(), String> {
+    let err = |e: candle_core::Error| format!("encoder adapters: {e}");
+    let updates = candle_core::safetensors::load_buffer(adapters, &Device::Cpu).map_err(err)?;
+    let mut names: Vec<&str> = updates
+        .keys()
+        .filter_map(|k| k.strip_suffix(".lora_a"))
+        .collect();
+    names.sort_unstable();
+    if names.is_empty() {
+        return Err("encoder adapters: no `.lora_a` tensor".into());
+    }
+    for name in names {
+        let (Some(a), Some(b)) = (
+            updates.get(&format!("{name}.lora_a")),
+            updates.get(&format!("{name}.lora_b")),
+        ) else {
+            return Err(format!("encoder adapters: {name}.lora_b is missing"));
+        };
+        let base = tensors
+            .get(name)
+            .ok_or_else(|| format!("encoder adapters: the encoder has no weight {name}"))?;
+        let merged = b
+            .to_dtype(DType::F32)
+            .and_then(|b| b.matmul(&a.to_dtype(DType::F32)?))
+            .and_then(|delta| base.to_dtype(DType::F32)?.add(&delta))
+            .map_err(|e| format!("encoder adapters: {name}: {e}"))?;
+        tensors.insert(name.to_string(), merged);
+    }
+    Ok(())
+}
+
 impl TextEncoder for MiniLm {
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
         let mut order: Vec<usize> = (0..texts.len()).collect();
@@ -103,5 +148,65 @@ impl TextEncoder for MiniLm {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use candle_core::{Device, Tensor};
+
+    use super::merge_adapters;
+
+    fn tensor(rows: usize, cols: usize, values: &[f32]) -> Tensor {
+        Tensor::from_vec(values.to_vec(), (rows, cols), &Device::Cpu).expect("tensor")
+    }
+
+    /// The safetensors bytes of `tensors`.
+    fn bytes(tensors: &[(&str, Tensor)]) -> Vec<u8> {
+        let map: HashMap<String, Tensor> = tensors
+            .iter()
+            .map(|(k, t)| ((*k).to_string(), t.clone()))
+            .collect();
+        let path = std::env::temp_dir().join(format!("sitrep-lora-{}.st", std::process::id()));
+        candle_core::safetensors::save(&map, &path).expect("write");
+        let out = std::fs::read(&path).expect("read");
+        let _ = std::fs::remove_file(&path);
+        out
+    }
+
+    #[test]
+    fn adapters_add_their_low_rank_product_to_the_named_weight() {
+        let mut weights = HashMap::from([
+            (
+                "layer.weight".to_string(),
+                tensor(2, 2, &[1.0, 0.0, 0.0, 1.0]),
+            ),
+            ("other.weight".to_string(), tensor(1, 1, &[5.0])),
+        ]);
+        let adapters = bytes(&[
+            ("layer.weight.lora_a", tensor(1, 2, &[1.0, 2.0])),
+            ("layer.weight.lora_b", tensor(2, 1, &[3.0, -1.0])),
+        ]);
+        merge_adapters(&mut weights, &adapters).expect("merged");
+        let merged = weights["layer.weight"].to_vec2::<f32>().expect("values");
+        assert_eq!(merged, vec![vec![4.0, 6.0], vec![-1.0, -1.0]]);
+        let untouched = weights["other.weight"].to_vec2::<f32>().expect("values");
+        assert_eq!(untouched, vec![vec![5.0]]);
+    }
+
+    #[test]
+    fn adapters_for_a_missing_weight_or_half_a_pair_are_refused() {
+        let mut weights = HashMap::from([("layer.weight".to_string(), tensor(1, 1, &[1.0]))]);
+        let unknown = bytes(&[
+            ("nope.weight.lora_a", tensor(1, 1, &[1.0])),
+            ("nope.weight.lora_b", tensor(1, 1, &[1.0])),
+        ]);
+        let err = merge_adapters(&mut weights, &unknown).expect_err("unknown weight");
+        assert!(err.contains("no weight nope.weight"), "{err}");
+        let half = bytes(&[("layer.weight.lora_a", tensor(1, 1, &[1.0]))]);
+        let err = merge_adapters(&mut weights, &half).expect_err("half a pair");
+        assert!(err.contains("lora_b is missing"), "{err}");
     }
 }
