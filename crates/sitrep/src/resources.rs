@@ -130,7 +130,7 @@ fn bundled_semantic_heads() -> Result<(String, String)> {
 }
 
 /// Low-rank updates of the encoder's weights towards ACLED's sub-event types, trained by
-/// `scripts/finetune_encoder.py` (data/model/LICENSE.md says on what).
+/// `scripts/finetune_encoder.py` (the README's attribution says on what).
 #[cfg(feature = "semantic")]
 const BUNDLED_ADAPTERS: &[u8] = include_bytes!("../../../data/model/semantic_lora.safetensors");
 
@@ -149,19 +149,23 @@ pub fn encoder(dir: &Path) -> Result<Arc<dyn sitrep_pipeline::classify::TextEnco
     let config = String::from_utf8(read("config.json")?).context("config.json is not UTF-8")?;
     // The bundled low-rank adapters (scripts/finetune_encoder.py); tuning runs may swap them:
     // SITREP_ENCODER_ADAPTERS=FILE, or `none` for the plain encoder.
-    let adapters: Option<Vec<u8>> = match std::env::var("SITREP_ENCODER_ADAPTERS") {
+    let swapped: Option<Vec<u8>>;
+    let adapters: Option<&[u8]> = match std::env::var("SITREP_ENCODER_ADAPTERS") {
         Ok(v) if v == "none" => None,
-        Ok(path) => Some(
-            std::fs::read(&path)
-                .with_context(|| format!("SITREP_ENCODER_ADAPTERS: reading {path}"))?,
-        ),
-        Err(_) => Some(BUNDLED_ADAPTERS.to_vec()),
+        Ok(path) => {
+            swapped = Some(
+                std::fs::read(&path)
+                    .with_context(|| format!("SITREP_ENCODER_ADAPTERS: reading {path}"))?,
+            );
+            swapped.as_deref()
+        }
+        Err(_) => Some(BUNDLED_ADAPTERS),
     };
     let model = sitrep_pipeline::classify::minilm::MiniLm::from_bytes(
         &read("model.safetensors")?,
         &config,
         &read("tokenizer.json")?,
-        adapters.as_deref(),
+        adapters,
     )
     .map_err(anyhow::Error::msg)
     .with_context(|| format!("loading the sentence encoder in {}", dir.display()))?;

@@ -169,7 +169,13 @@ mod tests {
             .iter()
             .map(|(k, t)| ((*k).to_string(), t.clone()))
             .collect();
-        let path = std::env::temp_dir().join(format!("sitrep-lora-{}.st", std::process::id()));
+        // Tests run in parallel threads of one process: one file per call.
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!(
+            "sitrep-lora-{}-{call}.safetensors",
+            std::process::id()
+        ));
         candle_core::safetensors::save(&map, &path).expect("write");
         let out = std::fs::read(&path).expect("read");
         let _ = std::fs::remove_file(&path);

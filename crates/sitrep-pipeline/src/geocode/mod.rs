@@ -305,10 +305,10 @@ impl<'a> Geocoder<'a> {
         // Golf Club") is weak evidence: its reading stands only where the story agrees.
         if let Some(f) = focus_entry {
             for m in out.iter_mut().filter(|m| m.fragment) {
-                // A country or region inside the name stands whatever the story's focus
-                // ("Bank of Japan", "Council of Europe").
-                // A country's adjective does not ("French Quarter", "Russian Embassy"): a
-                // continent's does ("European Commission").
+                // A country or region named inside the name stands whatever the story's
+                // focus ("Bank of Japan", "Council of Europe"), and so does a continent's
+                // adjective ("European Commission"); a country's adjective does not ("French
+                // Quarter", "Russian Embassy").
                 let adjective = m.candidates.iter().all(|p| p.is_demonym());
                 if m.resolved.is_some_and(|r| {
                     let e = self.gazetteer.entry(r.entry);
