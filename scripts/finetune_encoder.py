@@ -134,6 +134,8 @@ def main() -> None:
         p.requires_grad_(False)
     layers = adapt(model)
     head = torch.nn.Linear(model.config.hidden_size, len(labels))
+    # A learnable temperature on the logits. It enters as scale / 20, so it starts at 1 and
+    # each AdamW step moves it by about lr / 20 (the committed adapters were trained so).
     scale = torch.nn.Parameter(torch.tensor(20.0))
     params = [p for l in layers.values() for p in (l.a, l.b)] + list(head.parameters()) + [scale]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
