@@ -178,6 +178,23 @@ impl<'t> SentenceView<'t> {
             && lower_is(self.word(i), CONNECTORS)
     }
 
+    /// A comma inside a name the gazetteer has whole ("Washington, D.C."): right after a
+    /// word and before a capitalised word of two letters or more, or an initial ("D."), so
+    /// that a quote's "Kate, I promise" is not GeoNames' "Kate, I". The run goes on only
+    /// while its text is still the start of a gazetteer name, so "Paris, Texas" stays two
+    /// names.
+    fn is_name_comma(&self, i: usize) -> bool {
+        self.toks[i].kind == TokenKind::Punct
+            && self.word(i) == ","
+            && i > 0
+            && self.is_word(i - 1)
+            && self.toks[i - 1].span.end == self.toks[i].span.start
+            && self.toks.get(i + 1).is_some_and(|t| {
+                t.is_capitalized(self.text)
+                    && (t.span.len() > 1 || (i + 2 < self.toks.len() && self.is_name_period(i + 2)))
+            })
+    }
+
     /// A period that belongs to an abbreviated name part ("St. Louis", "Ft. Worth").
     fn is_name_period(&self, i: usize) -> bool {
         self.toks[i].kind == TokenKind::Punct
@@ -250,6 +267,7 @@ fn longest_match(
                         .get(j + 1)
                         .is_some_and(|t| t.is_capitalized(view.text)))
                 || view.is_name_period(j)
+                || view.is_name_comma(j)
                 || (view.toks[j].kind == TokenKind::Number && view.toks[j - 1].is_word());
             if !inside {
                 break;
@@ -304,6 +322,25 @@ fn look_up_name(gaz: &Gazetteer, name: &str, folded: &mut String, key: &mut Stri
     Some(gaz.lookup_key(key).into())
 }
 
+/// "Kent, Wash.", "JACKSON, Miss.": a province's press abbreviation, with its period, right
+/// after "Town," names the province even where the word alone is a common one.
+fn is_state_qualifier(
+    gaz: &Gazetteer,
+    view: &SentenceView<'_>,
+    first: usize,
+    postings: &[Posting],
+) -> bool {
+    first >= 2
+        && view.word(first - 1) == ","
+        && view.toks[first - 2].is_capitalized(view.text)
+        && view.toks.get(first + 1).is_some_and(|t| {
+            t.span.start == view.toks[first].span.end && t.span.slice(view.text) == "."
+        })
+        && postings
+            .iter()
+            .any(|p| matches!(gaz.entry(p.entry()).kind, EntryKind::Admin1))
+}
+
 /// Applies the false-hit rules to a match; `None` drops it.
 #[allow(clippy::too_many_arguments)]
 fn classify(
@@ -348,7 +385,9 @@ fn classify(
         return None;
     }
     let at_start = view.first_word == Some(first) || view.title_case;
-    let common = single && lex.is_common(without_possessive(view.word(first)));
+    let common = single
+        && lex.is_common(without_possessive(view.word(first)))
+        && !is_state_qualifier(gaz, view, first, &postings);
     if common && at_start {
         return None;
     }

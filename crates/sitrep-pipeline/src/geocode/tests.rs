@@ -434,3 +434,57 @@ US.TX.277\tLamar County\tLamar County\t4705086\t33.668\t-95.529\t33631\tcentroid
         );
     }
 }
+
+/// Names written with a comma or a press abbreviation: "Washington, D.C." is one name (the
+/// capital even in a story about Washington state), "Kent, Wash." names the state although
+/// "wash" alone is a common word, and a comma joins nothing the gazetteer lacks.
+#[test]
+fn names_across_a_comma() {
+    const CAPITAL: &str = "\
+4140963\tWashington\tWashington\tWashington D.C.\t38.895\t-77.036\tP\tPPLC\tUS\t\tDC\t001\t\t\t689545\t\t\t\t
+5799841\tKent\tKent\t\t47.381\t-122.235\tP\tPPL\tUS\t\tWA\t033\t\t\t136588\t\t\t\t
+";
+    let g = crate::bundled::small_gazetteer(&format!("{TOWNS}{CAPITAL}"));
+    let l = lexicon();
+    let geo = Geocoder::new(&g, &l);
+    let places = |text: &str| {
+        let sents = crate::sentences::split(text, Span::new(0, text.len()));
+        let mut mentions = geo.mentions(&document(text), &sents);
+        mentions.retain(|m| m.role == MentionRole::Place);
+        render(&g, text, &mentions)
+    };
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "Crews trained in Kent, Wash., then flew to Washington, D.C., for the parade.",
+            &[
+                "Kent → Kent, US",
+                "Wash → Washington, US",
+                "Washington, D.C. → Washington, US",
+            ],
+        ),
+        // Two names stay two where the gazetteer has no name across the comma.
+        (
+            "He grew up in Paris, Texas, and moved to Mosul.",
+            &[
+                "Paris → Paris, US",
+                "Texas → Texas, US",
+                "Mosul → Mosul, IQ",
+            ],
+        ),
+        // A verb is no state.
+        ("Wash the car, Kent, then rest.", &["Kent → Kent, US"]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(places(text), *want, "{text:?}");
+    }
+    // The abbreviation is read as the state, and the capital as the capital.
+    let text = "Crews trained in Kent, Wash., then flew to Washington, D.C., for the parade.";
+    let sents = crate::sentences::split(text, Span::new(0, text.len()));
+    let levels: Vec<String> = geo
+        .mentions(&document(text), &sents)
+        .iter()
+        .filter_map(|m| m.resolved)
+        .map(|r| format!("{:?}", g.entry(r.entry).kind))
+        .collect();
+    assert_eq!(levels, ["Place", "Admin1", "Place"], "{text}");
+}

@@ -89,6 +89,15 @@ fn train_semantic(
         Some(path) => embedding_cache::read(path)?,
         None => HashMap::new(),
     };
+    // A cache made by other weights (new adapters, another encoder) would feed the heads
+    // stale vectors.
+    let probe = encoder
+        .embed(&[embedding_cache::PROBE])
+        .map_err(anyhow::Error::msg)
+        .context("embedding the cache's probe text")?
+        .pop()
+        .unwrap_or_default();
+    let restamped = embedding_cache::stamp(&mut cache, probe);
     let mut missing: Vec<&str> = types
         .iter()
         .chain(subs)
@@ -113,7 +122,7 @@ fn train_semantic(
         eprintln!("sitrep: embedded {}", ((i + 1) * 256).min(missing.len()));
     }
     if let Some(path) = &args.embedding_cache
-        && !missing.is_empty()
+        && (restamped || !missing.is_empty())
     {
         embedding_cache::write(path, &cache)?;
     }
@@ -143,6 +152,27 @@ mod embedding_cache {
     use std::path::Path;
 
     use anyhow::{Context, Result, bail};
+
+    /// The text whose vector identifies the weights a cache was made with.
+    pub const PROBE: &str = "\u{0}sitrep embedding cache probe: shelling near the bridge";
+
+    /// Keeps `cache` only if it holds `probe` as the vector of [`PROBE`], that is, if it was
+    /// made by the same weights; else empties it (saying so) and records `probe`. Returns
+    /// whether the cache changed and must be written again.
+    pub fn stamp(cache: &mut HashMap<u64, Vec<f32>>, probe: Vec<f32>) -> bool {
+        let k = key(PROBE);
+        if cache.get(&k) == Some(&probe) {
+            return false;
+        }
+        if !cache.is_empty() {
+            eprintln!(
+                "sitrep: the embedding cache was made by other encoder weights; embedding anew"
+            );
+            cache.clear();
+        }
+        cache.insert(k, probe);
+        true
+    }
 
     pub fn key(text: &str) -> u64 {
         text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -190,6 +220,47 @@ mod embedding_cache {
                 .for_each(|x| bytes.extend_from_slice(&x.to_le_bytes()));
         }
         std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_cache_of_other_weights_is_emptied_and_restamped() {
+            let mut cache = HashMap::from([(key("a text"), vec![0.5, 0.5])]);
+            assert!(
+                stamp(&mut cache, vec![1.0, 0.0]),
+                "a cache without a probe is stale"
+            );
+            assert_eq!(cache.len(), 1, "only the probe is left");
+            cache.insert(key("a text"), vec![0.5, 0.5]);
+            assert!(!stamp(&mut cache, vec![1.0, 0.0]), "same weights: kept");
+            assert_eq!(cache.len(), 2);
+            assert!(stamp(&mut cache, vec![0.0, 1.0]), "new weights: stale");
+            assert_eq!(cache.get(&key("a text")), None);
+        }
+
+        #[test]
+        fn an_empty_cache_is_stamped_without_complaint() {
+            let mut cache = HashMap::new();
+            assert!(stamp(&mut cache, vec![1.0]));
+            assert_eq!(cache.get(&key(PROBE)), Some(&vec![1.0]));
+        }
+
+        #[test]
+        fn the_stamp_survives_a_write_and_a_read() {
+            let dir = std::env::temp_dir().join(format!("sitrep-cache-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let path = dir.join("cache.bin");
+            let mut cache = HashMap::from([(key("a text"), vec![0.25, -1.0])]);
+            stamp(&mut cache, vec![1.0, 2.0]);
+            write(&path, &cache).expect("write");
+            let mut back = read(&path).expect("read");
+            assert!(!stamp(&mut back, vec![1.0, 2.0]));
+            assert_eq!(back, cache);
+            std::fs::remove_dir_all(&dir).ok();
+        }
     }
 }
 
