@@ -322,8 +322,9 @@ fn look_up_name(gaz: &Gazetteer, name: &str, folded: &mut String, key: &mut Stri
     Some(gaz.lookup_key(key).into())
 }
 
-/// "Kent, Wash.", "JACKSON, Miss.": a province's press abbreviation, with its period, right
-/// after "Town," names the province even where the word alone is a common one.
+/// "Kent, Wash.", "JACKSON, Miss.", "Florence, S.C.": a province's press abbreviation, with
+/// its period, right after "Town," names the province even where the word alone is a common
+/// one or is too short to be read elsewhere.
 fn is_state_qualifier(
     gaz: &Gazetteer,
     view: &SentenceView<'_>,
@@ -333,9 +334,10 @@ fn is_state_qualifier(
     first >= 2
         && view.word(first - 1) == ","
         && view.toks[first - 2].is_capitalized(view.text)
-        && view.toks.get(first + 1).is_some_and(|t| {
-            t.span.start == view.toks[first].span.end && t.span.slice(view.text) == "."
-        })
+        && (view.word(first).ends_with('.') // dotted initials: "S.C."
+            || view.toks.get(first + 1).is_some_and(|t| {
+                t.span.start == view.toks[first].span.end && t.span.slice(view.text) == "."
+            }))
         && postings
             .iter()
             .any(|p| matches!(gaz.entry(p.entry()).kind, EntryKind::Admin1))
@@ -378,16 +380,16 @@ fn classify(
         .chars()
         .filter(|c| c.is_alphabetic())
         .all(char::is_uppercase);
-    if letters <= 2 && !is_country_like {
+    // "Louisville, Ky.", "Columbia, S.C.": a state's press abbreviation after its town.
+    let qualifier = is_state_qualifier(gaz, view, first, &postings);
+    if letters <= 2 && !is_country_like && !qualifier {
         return None;
     }
-    if all_caps && letters <= 5 && !is_country_like {
+    if all_caps && letters <= 5 && !is_country_like && !qualifier {
         return None;
     }
     let at_start = view.first_word == Some(first) || view.title_case;
-    let common = single
-        && lex.is_common(without_possessive(view.word(first)))
-        && !is_state_qualifier(gaz, view, first, &postings);
+    let common = single && lex.is_common(without_possessive(view.word(first))) && !qualifier;
     if common && at_start {
         return None;
     }

@@ -437,7 +437,8 @@ US.TX.277\tLamar County\tLamar County\t4705086\t33.668\t-95.529\t33631\tcentroid
 
 /// Names written with a comma or a press abbreviation: "Washington, D.C." is one name (the
 /// capital even in a story about Washington state), "Kent, Wash." names the state although
-/// "wash" alone is a common word, and a comma joins nothing the gazetteer lacks.
+/// "wash" alone is a common word ("Ky.", "S.C.": although they are short), and a comma joins
+/// nothing the gazetteer lacks.
 #[test]
 fn names_across_a_comma() {
     const CAPITAL: &str = "\
@@ -469,6 +470,18 @@ fn names_across_a_comma() {
                 "Paris → Paris, US",
                 "Texas → Texas, US",
                 "Mosul → Mosul, IQ",
+            ],
+        ),
+        // Two letters or dotted initials are too short alone, not after "Town,".
+        (
+            "Tours went from Kent, Ky., to Paris, Tenn., and to Kent, S.C. last year.",
+            &[
+                "Kent → Kent, US",
+                "Ky → Kentucky, US",
+                "Paris → Paris, US",
+                "Tenn → Tennessee, US",
+                "Kent → Kent, US",
+                "S.C. → South Carolina, US",
             ],
         ),
         // A verb is no state.
