@@ -367,7 +367,8 @@ pub struct TrainArgs {
     #[arg(long)]
     pub min_count: Option<usize>,
     /// With `--encoder-dir`: keep the examples' embeddings in this file, and reuse those
-    /// already there (cross-validation fits the same texts eight times).
+    /// already there (cross-validation fits the same texts eight times). A file made with
+    /// other encoder weights (new adapters) is noticed and filled anew.
     #[arg(long, value_name = "FILE")]
     pub embedding_cache: Option<PathBuf>,
 }

@@ -146,7 +146,8 @@ fn train_semantic(
 }
 
 /// Embeddings kept between training runs: records of a text's key (64-bit FNV-1a of its
-/// bytes), the vector's length and its values, little-endian.
+/// bytes), the vector's length and its values, little-endian. One record is the vector of
+/// [`embedding_cache::PROBE`], which tells whether the cache fits the weights loaded now.
 mod embedding_cache {
     use std::collections::HashMap;
     use std::path::Path;
