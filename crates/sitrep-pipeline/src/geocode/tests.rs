@@ -69,12 +69,17 @@ fn render(g: &Gazetteer, text: &str, mentions: &[PlaceMention]) -> Vec<String> {
 
 /// Recognised place mentions (not demonyms).
 fn places(text: &str) -> Vec<String> {
-    let (g, l) = (gazetteer(), lexicon());
-    let geo = Geocoder::new(&g, &l);
+    places_in(&gazetteer(), text)
+}
+
+/// [`places`] with another gazetteer.
+fn places_in(g: &Gazetteer, text: &str) -> Vec<String> {
+    let l = lexicon();
+    let geo = Geocoder::new(g, &l);
     let sents = crate::sentences::split(text, Span::new(0, text.len()));
     let mut mentions = geo.mentions(&document(text), &sents);
     mentions.retain(|m| m.role == MentionRole::Place);
-    render(&g, text, &mentions)
+    render(g, text, &mentions)
 }
 
 #[test]
@@ -448,12 +453,6 @@ fn names_across_a_comma() {
     let g = crate::bundled::small_gazetteer(&format!("{TOWNS}{CAPITAL}"));
     let l = lexicon();
     let geo = Geocoder::new(&g, &l);
-    let places = |text: &str| {
-        let sents = crate::sentences::split(text, Span::new(0, text.len()));
-        let mut mentions = geo.mentions(&document(text), &sents);
-        mentions.retain(|m| m.role == MentionRole::Place);
-        render(&g, text, &mentions)
-    };
     let cases: &[(&str, &[&str])] = &[
         (
             "Crews trained in Kent, Wash., then flew to Washington, D.C., for the parade.",
@@ -488,7 +487,7 @@ fn names_across_a_comma() {
         ("Wash the car, Kent, then rest.", &["Kent → Kent, US"]),
     ];
     for (text, want) in cases {
-        assert_eq!(places(text), *want, "{text:?}");
+        assert_eq!(places_in(&g, text), *want, "{text:?}");
     }
     // The abbreviation is read as the state, and the capital as the capital.
     let text = "Crews trained in Kent, Wash., then flew to Washington, D.C., for the parade.";
